@@ -1,0 +1,98 @@
+package fleet.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import fleet.curtailment.v1.CurtailmentServiceGrpc;
+import fleet.curtailment.v1.GetCurtailmentEventRequest;
+import fleet.testsupport.PostgresTestResource;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Reflection, health (HTTP and gRPC), metrics, and the not-yet-implemented RPCs answering UNIMPLEMENTED. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class ServicePlumbingTest {
+
+    @Test
+    void reflectionListsTheServices() throws Exception {
+        CompletableFuture<List<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(GrpcClients.channel())
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        services.complete(value.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> names = services.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertThat(names).contains("fleet.curtailment.v1.CurtailmentService", "fleet.curtailment.v1.InventoryService",
+                "fleet.curtailment.v1.MinerCommandService");
+    }
+
+    @Test
+    void grpcHealthServiceAnswersServing() {
+        var response = HealthGrpc.newBlockingStub(GrpcClients.channel()).withDeadlineAfter(Duration.ofSeconds(10))
+                .check(HealthOuterClass.HealthCheckRequest.getDefaultInstance());
+        assertThat(response.getStatus()).isEqualTo(HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void httpHealthEndpointsAnswer() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void prometheusMetricsAreExported() {
+        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void laterRpcsAnswerUnimplementedButStillNeedCredentials() {
+        var org = GrpcClients.newOrg("plumbing");
+        var stub = CurtailmentServiceGrpc.newBlockingStub(GrpcClients.channel()).withDeadlineAfter(Duration.ofSeconds(10));
+        try {
+            stub.getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance());
+            throw new AssertionError("expected UNAUTHENTICATED");
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        }
+        try {
+            stub.withCallCredentials(GrpcClients.bearer(org.viewerKey()))
+                    .getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance());
+            throw new AssertionError("expected UNIMPLEMENTED");
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isIn(Status.Code.UNIMPLEMENTED, Status.Code.INVALID_ARGUMENT,
+                    Status.Code.NOT_FOUND);
+        }
+    }
+}
