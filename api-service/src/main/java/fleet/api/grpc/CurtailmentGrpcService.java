@@ -1,9 +1,198 @@
 package fleet.api.grpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import fleet.api.app.CurtailmentRequests;
+import fleet.api.app.EventQueries;
+import fleet.api.app.SelectionRunner;
+import fleet.api.app.StartCurtailment;
+import fleet.api.auth.Authenticator;
+import fleet.api.error.Violations;
+import fleet.api.paging.PageTokens;
+import fleet.auth.Role;
+import fleet.curtailment.v1.CurtailmentEventState;
+import fleet.curtailment.v1.CurtailmentTargetState;
+import fleet.curtailment.v1.GetCurtailmentEventRequest;
+import fleet.curtailment.v1.GetCurtailmentEventResponse;
+import fleet.curtailment.v1.ListActiveCurtailmentsRequest;
+import fleet.curtailment.v1.ListActiveCurtailmentsResponse;
+import fleet.curtailment.v1.ListCurtailmentEventsRequest;
+import fleet.curtailment.v1.ListCurtailmentEventsResponse;
 import fleet.curtailment.v1.MutinyCurtailmentServiceGrpc;
+import fleet.curtailment.v1.PlannedDevice;
+import fleet.curtailment.v1.PreviewCurtailmentPlanRequest;
+import fleet.curtailment.v1.PreviewCurtailmentPlanResponse;
+import fleet.curtailment.v1.SkipReasonCount;
+import fleet.curtailment.v1.SkippedDevice;
+import fleet.curtailment.v1.StartCurtailmentRequest;
+import fleet.curtailment.v1.StartCurtailmentResponse;
+import fleet.domain.selection.Plan;
+import fleet.domain.selection.SelectedDevice;
+import fleet.domain.selection.SkipReason;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /** CurtailmentService (SPEC §3). RPCs not implemented yet answer UNIMPLEMENTED through the base class. */
 @GrpcService
 public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.CurtailmentServiceImplBase {
+
+    @Inject
+    Authenticator auth;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    StartCurtailment starter;
+
+    @Override
+    public Uni<PreviewCurtailmentPlanResponse> previewCurtailmentPlan(PreviewCurtailmentPlanRequest request) {
+        return auth.require(Role.OPERATOR).chain(caller -> {
+            var spec = CurtailmentRequests.preview(request, caller);
+            return SelectionRunner.select(pool, caller.orgId(), spec.selection())
+                    .map(selection -> {
+                        StartCurtailment.requireSufficient(selection.plan());
+                        return preview(selection.plan(), spec.maxListed());
+                    });
+        });
+    }
+
+    @Override
+    public Uni<StartCurtailmentResponse> startCurtailment(StartCurtailmentRequest request) {
+        return auth.require(Role.OPERATOR).chain(caller -> {
+            var spec = CurtailmentRequests.start(request, caller);
+            return starter.start(caller, spec).chain(started -> EventQueries.get(pool, caller.orgId(), started.eventId())
+                    .chain(view -> EventQueries.targets(pool, started.eventId(), List.of(), spec.targetPageSize(), "")
+                            .map(page -> {
+                                StartCurtailmentResponse.Builder out = StartCurtailmentResponse.newBuilder()
+                                        .setEvent(EventMapping.event(view, true))
+                                        .setReplayed(started.replayed())
+                                        .setNextTargetPageToken(page.nextPageToken());
+                                page.targets().forEach(t -> out.addTargets(EventMapping.target(t)));
+                                return out.build();
+                            })));
+        });
+    }
+
+    @Override
+    public Uni<GetCurtailmentEventResponse> getCurtailmentEvent(GetCurtailmentEventRequest request) {
+        return auth.require(Role.VIEWER).chain(caller -> {
+            Violations v = new Violations();
+            UUID eventId = v.uuid("event_id", request.getEventId(), true);
+            int pageSize = PageTokens.pageSize(v.int32("target_page_size", request.getTargetPageSize()));
+            List<Integer> states = new ArrayList<>();
+            for (int i = 0; i < request.getTargetStatesCount(); i++) {
+                CurtailmentTargetState s = request.getTargetStates(i);
+                if (s == CurtailmentTargetState.CURTAILMENT_TARGET_STATE_UNSPECIFIED || s == CurtailmentTargetState.UNRECOGNIZED) {
+                    v.add("target_states[" + i + "]", "must be a target state");
+                } else {
+                    states.add(s.getNumber());
+                }
+            }
+            v.throwIfAny();
+            List<Integer> filter = states.stream().distinct().sorted().toList();
+            return EventQueries.get(pool, caller.orgId(), eventId)
+                    .chain(view -> EventQueries.targets(pool, eventId, filter, pageSize, request.getTargetPageToken())
+                            .map(page -> {
+                                GetCurtailmentEventResponse.Builder out = GetCurtailmentEventResponse.newBuilder()
+                                        .setEvent(EventMapping.event(view, true))
+                                        .setNextTargetPageToken(page.nextPageToken());
+                                page.targets().forEach(t -> out.addTargets(EventMapping.target(t)));
+                                return out.build();
+                            }));
+        });
+    }
+
+    @Override
+    public Uni<ListCurtailmentEventsResponse> listCurtailmentEvents(ListCurtailmentEventsRequest request) {
+        return auth.require(Role.VIEWER).chain(caller -> {
+            Violations v = new Violations();
+            List<Integer> states = new ArrayList<>();
+            for (int i = 0; i < request.getStatesCount(); i++) {
+                CurtailmentEventState s = request.getStates(i);
+                if (s == CurtailmentEventState.CURTAILMENT_EVENT_STATE_UNSPECIFIED || s == CurtailmentEventState.UNRECOGNIZED) {
+                    v.add("states[" + i + "]", "must be an event state");
+                } else {
+                    states.add(s.getNumber());
+                }
+            }
+            int pageSize = PageTokens.pageSize(v.int32("page_size", request.getPageSize()));
+            v.throwIfAny();
+            List<Integer> filter = states.stream().distinct().sorted().toList();
+            String filters = "events|" + filter;
+            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
+            return EventQueries.list(pool, caller.orgId(), filter, pageSize + 1, after).map(views -> {
+                ListCurtailmentEventsResponse.Builder out = ListCurtailmentEventsResponse.newBuilder();
+                for (int i = 0; i < views.size() && i < pageSize; i++) {
+                    out.addEvents(EventMapping.event(views.get(i), false));
+                }
+                if (views.size() > pageSize) {
+                    out.setNextPageToken(PageTokens.encode(filters, EventQueries.key(views.get(pageSize - 1).row())));
+                }
+                return out.build();
+            });
+        });
+    }
+
+    @Override
+    public Uni<ListActiveCurtailmentsResponse> listActiveCurtailments(ListActiveCurtailmentsRequest request) {
+        return auth.require(Role.VIEWER).chain(caller -> EventQueries.list(pool, caller.orgId(), List.of(1, 2, 3),
+                        10_000, null)
+                .map(views -> {
+                    ListActiveCurtailmentsResponse.Builder out = ListActiveCurtailmentsResponse.newBuilder();
+                    views.forEach(view -> out.addEvents(EventMapping.event(view, false)));
+                    return out.build();
+                }));
+    }
+
+    static PreviewCurtailmentPlanResponse preview(Plan plan, int maxListed) {
+        PreviewCurtailmentPlanResponse.Builder out = PreviewCurtailmentPlanResponse.newBuilder()
+                .setSelectedTotal(plan.selected().size())
+                .setSkippedTotal(plan.skipped().size())
+                .setDevicesInScope(plan.devicesInScope())
+                .setEstimatedReductionKw(plan.estimatedReductionKw())
+                .setScopePowerKw(plan.scopePowerKw())
+                .setRemainingPowerKw(plan.remainingPowerKw())
+                .setCandidateMinPowerW(plan.candidateMinPowerW())
+                .setListingTruncated(plan.selected().size() > maxListed || plan.skipped().size() > maxListed);
+        for (int i = 0; i < plan.selected().size() && i < maxListed; i++) {
+            SelectedDevice d = plan.selected().get(i);
+            PlannedDevice.Builder p = PlannedDevice.newBuilder()
+                    .setDeviceId(d.deviceId().toString())
+                    .setDeviceIdentifier(d.identifier())
+                    .setRank(d.rank())
+                    .setEfficiencyKnown(d.efficiencyJPerTh() != null);
+            if (d.powerW() != null) {
+                p.setPowerW(d.powerW());
+            }
+            if (d.candidate().hashrateThs() != null) {
+                p.setHashrateThs(d.candidate().hashrateThs());
+            }
+            if (d.efficiencyJPerTh() != null) {
+                p.setEfficiencyJPerTh(d.efficiencyJPerTh());
+            }
+            if (d.baselinePowerW() != null) {
+                p.setBaselinePowerW(d.baselinePowerW());
+            }
+            out.addSelected(p);
+        }
+        for (int i = 0; i < plan.skipped().size() && i < maxListed; i++) {
+            var s = plan.skipped().get(i);
+            out.addSkipped(SkippedDevice.newBuilder().setDeviceId(s.deviceId().toString())
+                    .setDeviceIdentifier(s.identifier())
+                    .setReason(fleet.curtailment.v1.SkipReason.forNumber(s.reason().wire())));
+        }
+        for (SkipReason reason : SkipReason.values()) {
+            int n = plan.skipCount(reason);
+            if (n > 0) {
+                out.addSkippedByReason(SkipReasonCount.newBuilder()
+                        .setReason(fleet.curtailment.v1.SkipReason.forNumber(reason.wire())).setCount(n));
+            }
+        }
+        return out.build();
+    }
 }

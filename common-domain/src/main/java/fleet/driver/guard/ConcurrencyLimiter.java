@@ -2,6 +2,7 @@ package fleet.driver.guard;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,12 +89,12 @@ public final class ConcurrencyLimiter {
     /** One queued task and its caller. */
     private final class Slot<T> {
         private final Supplier<Uni<T>> task;
-        private final io.smallrye.mutiny.subscription.UniEmitter<? super T> emitter;
+        private final UniEmitter<? super T> emitter;
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile Cancellable running;
 
-        Slot(Supplier<Uni<T>> task, io.smallrye.mutiny.subscription.UniEmitter<? super T> emitter) {
+        Slot(Supplier<Uni<T>> task, UniEmitter<? super T> emitter) {
             this.task = task;
             this.emitter = emitter;
         }

@@ -1,6 +1,7 @@
 package fleet.driver.luxos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import fleet.driver.CommandOutcome;
 import fleet.driver.MinerCallException;
 import fleet.driver.MinerState;
 import fleet.driver.PowerSource;
@@ -34,7 +35,7 @@ final class LuxosTelemetryParser {
     static TelemetrySample parse(Map<String, CgminerReply> replies, Instant observedAt) {
         CgminerReply summary = replies.get(SUMMARY);
         if (summary == null) {
-            throw new MinerCallException(fleet.driver.CommandOutcome.protocolError("no summary reply", null));
+            throw new MinerCallException(CommandOutcome.protocolError("no summary reply", null));
         }
         if (!summary.ok()) {
             throw new MinerCallException(StatusOutcomes.failureOf(summary));

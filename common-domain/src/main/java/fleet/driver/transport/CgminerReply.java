@@ -3,6 +3,7 @@ package fleet.driver.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import fleet.driver.RawReply;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -54,7 +55,7 @@ public final class CgminerReply {
 
     /** The bounded raw bytes the reply was parsed from (a member's own JSON for multi-command members). */
     public RawReply raw() {
-        byte[] source = bytes != null ? bytes : root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] source = bytes != null ? bytes : root.toString().getBytes(StandardCharsets.UTF_8);
         return RawReply.of(source, rawKeep);
     }
 

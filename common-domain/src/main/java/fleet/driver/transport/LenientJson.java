@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Parses miner replies that are almost JSON (notes §1.4, after pyasic's {@code _load_api_data}).
@@ -149,7 +150,7 @@ public final class LenientJson {
     }
 
     private static String bareToken(String token) {
-        return switch (token.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (token.toLowerCase(Locale.ROOT)) {
             case "inf", "+inf", "infinity", "+infinity" -> "Infinity";
             case "-inf", "-infinity" -> "-Infinity";
             case "nan", "-nan", "+nan" -> "NaN";

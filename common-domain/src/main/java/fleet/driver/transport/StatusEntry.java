@@ -2,6 +2,7 @@ package fleet.driver.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The {@code STATUS} envelope of a reply (notes §1.2).
@@ -55,7 +56,7 @@ public record StatusEntry(String status, Integer code, String msg, String descri
         JsonNode msgNode = holder.get("Msg");
         String msg = msgNode != null && msgNode.isContainerNode() ? msgNode.toString() : LenientValues.asText(msgNode);
         Long when = LenientValues.asLong(holder.get("When"));
-        return new StatusEntry(letter == null ? "?" : letter.toUpperCase(java.util.Locale.ROOT),
+        return new StatusEntry(letter == null ? "?" : letter.toUpperCase(Locale.ROOT),
                 LenientValues.asInteger(holder.get("Code")), msg,
                 LenientValues.asText(holder.get("Description")),
                 when == null || when <= 0 ? null : Instant.ofEpochSecond(when));

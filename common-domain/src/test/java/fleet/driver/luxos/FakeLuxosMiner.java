@@ -3,7 +3,9 @@ package fleet.driver.luxos;
 import static fleet.driver.testsupport.ScriptedMinerServer.fixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import fleet.driver.testsupport.Fixtures;
 import fleet.driver.testsupport.ScriptedMinerServer.Reply;
+import fleet.driver.testsupport.ScriptedMinerServer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -89,11 +91,11 @@ final class FakeLuxosMiner implements Function<JsonNode, Reply> {
     }
 
     private static String strip(String fixture) {
-        String text = new String(fleet.driver.testsupport.Fixtures.bytes(fixture), StandardCharsets.UTF_8);
+        String text = new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8);
         return text.replace("\0", "");
     }
 
     private static Reply bytes(String text) {
-        return fleet.driver.testsupport.ScriptedMinerServer.reply(text.getBytes(StandardCharsets.UTF_8));
+        return ScriptedMinerServer.reply(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fleet.domain.CurtailmentLevel;
 import fleet.driver.Capabilities;
 import fleet.driver.Capability;
-import fleet.driver.CommandOutcome;
 import fleet.driver.CommandOutcome.Kind;
+import fleet.driver.CommandOutcome;
 import fleet.driver.DeviceEndpoint;
 import fleet.driver.DriverSettings;
 import fleet.driver.MinerState;
@@ -19,8 +19,10 @@ import fleet.driver.RefusalReason;
 import fleet.driver.TelemetrySample;
 import fleet.driver.guard.PerMinerWriteQueue;
 import fleet.driver.testsupport.MutableClock;
+import fleet.driver.testsupport.Replies;
 import fleet.driver.testsupport.ScriptedMinerServer;
 import fleet.driver.transport.CgminerClient;
+import fleet.driver.transport.CgminerReply;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -165,14 +167,11 @@ class LuxosDriverTest {
 
     @Test
     void aLostSessionBetweenLogonAndCommandIsBusy() {
-        assertThat(LuxosDriver.interpretWriteReply(fleet.driver.testsupport.Replies.fixture("luxos/logon_busy_402.json"))
-                .kind()).isEqualTo(Kind.BUSY);
-        var invalidSession = fleet.driver.transport.CgminerReply.of(
-                fleet.driver.transport.LenientJson.mapper().createObjectNode().set("STATUS",
-                        fleet.driver.transport.LenientJson.mapper().createArrayNode().add(
-                                fleet.driver.transport.LenientJson.mapper().createObjectNode()
-                                        .put("STATUS", "E").put("Code", 401).put("Msg", "Invalid session id"))),
-                null, 100);
+        assertThat(LuxosDriver.interpretWriteReply(Replies.fixture("luxos/logon_busy_402.json")).kind())
+                .isEqualTo(Kind.BUSY);
+        byte[] bytes = "{\"STATUS\":[{\"STATUS\":\"E\",\"Code\":401,\"Msg\":\"Invalid session id\"}],\"id\":1}"
+                .getBytes(StandardCharsets.UTF_8);
+        CgminerReply invalidSession = Replies.parse(bytes);
         assertThat(LuxosDriver.interpretWriteReply(invalidSession).kind()).isEqualTo(Kind.BUSY);
     }
 

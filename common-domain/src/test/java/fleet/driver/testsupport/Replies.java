@@ -12,7 +12,10 @@ public final class Replies {
     }
 
     public static CgminerReply fixture(String name) {
-        byte[] bytes = Fixtures.bytes(name);
+        return parse(Fixtures.bytes(name));
+    }
+
+    public static CgminerReply parse(byte[] bytes) {
         try {
             return CgminerReply.of(LenientJson.parse(bytes), bytes, 4096);
         } catch (IOException e) {

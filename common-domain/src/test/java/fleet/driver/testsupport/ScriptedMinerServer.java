@@ -9,7 +9,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -203,7 +202,4 @@ public final class ScriptedMinerServer implements AutoCloseable {
             return null;
         }
     }
-
-    /** A convenient bound for waiting on this server in tests. */
-    public static final Duration WAIT = Duration.ofSeconds(5);
 }

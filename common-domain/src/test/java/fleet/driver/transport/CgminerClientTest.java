@@ -8,8 +8,9 @@ import static fleet.driver.testsupport.ScriptedMinerServer.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import fleet.driver.CommandOutcome;
 import fleet.driver.CommandOutcome.Kind;
+import com.fasterxml.jackson.databind.JsonNode;
+import fleet.driver.CommandOutcome;
 import fleet.driver.DeviceEndpoint;
 import fleet.driver.DriverSettings;
 import fleet.driver.MinerCallException;
@@ -26,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,8 +63,7 @@ class CgminerClientTest {
         }
     }
 
-    private DeviceEndpoint serve(DriverSettings settings, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode,
-            ScriptedMinerServer.Reply> script) {
+    private DeviceEndpoint serve(DriverSettings settings, Function<JsonNode, ScriptedMinerServer.Reply> script) {
         server = ScriptedMinerServer.start(vertx, HOST, script);
         client = new CgminerClient(vertx, clock, settings);
         return server.endpoint("luxos");

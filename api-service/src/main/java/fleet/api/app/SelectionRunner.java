@@ -1,0 +1,158 @@
+package fleet.api.app;
+
+import com.google.rpc.Code;
+import fleet.api.app.CurtailmentRequests.SelectionSpec;
+import fleet.api.error.ApiErrors;
+import fleet.domain.DeviceStatus;
+import fleet.domain.selection.Candidate;
+import fleet.domain.selection.Plan;
+import fleet.domain.selection.SelectionParams;
+import fleet.domain.selection.SelectionPlanner;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Loads a scope's live devices with their latest telemetry (one set-based query) and runs the pure
+ * {@link SelectionPlanner} over them (SPEC §4). Shared by Preview and Start; reads only.
+ */
+public final class SelectionRunner {
+
+    public static final int SCOPE_CEILING = 100_000;
+
+    private static final String ORG_CONFIG = """
+            SELECT coalesce(c.default_max_duration_sec, 14400) AS default_max_duration_sec,
+                   coalesce(c.candidate_min_power_w, 1500) AS candidate_min_power_w,
+                   coalesce(c.telemetry_freshness_sec, 180) AS telemetry_freshness_sec,
+                   now() AS db_now
+            FROM organization o LEFT JOIN curtailment_org_config c ON c.org_id = o.id
+            WHERE o.id = $1
+            """;
+
+    /** Candidates of a scope; {@code %s} is the scope predicate. Power from a constant estimate counts as absent. */
+    private static final String CANDIDATES = """
+            SELECT d.id, d.identifier, 'curtail_full' = ANY (d.capabilities) AS curtail_full, d.maintenance,
+                   lt.device_id IS NOT NULL AS in_live_event, r.last_resolved_at,
+                   t.status, t.sampled_at,
+                   CASE WHEN t.power_source IN ('MEASURED_PSU', 'FIRMWARE_ESTIMATE') THEN t.power_w END AS power_w,
+                   t.hashrate_ths, t.efficiency_j_per_th
+            FROM device d
+            LEFT JOIN device_telemetry_latest t ON t.device_id = d.id
+            LEFT JOIN (SELECT device_id FROM curtailment_target WHERE org_id = $1 AND state NOT IN (5, 6, 7)) lt
+                   ON lt.device_id = d.id
+            LEFT JOIN (SELECT device_id, max(resolved_at) AS last_resolved_at FROM curtailment_target
+                       WHERE org_id = $1 AND $4::int > 0 AND resolved_at > now() - make_interval(secs => $4::int)
+                       GROUP BY device_id) r ON r.device_id = d.id
+            WHERE d.org_id = $1 AND (%s) AND $2::uuid[] IS NOT NULL AND $3::text[] IS NOT NULL
+            LIMIT $5
+            """;
+
+    private SelectionRunner() {
+    }
+
+    /** The organization's curtailment defaults and the database's clock. */
+    public record OrgConfig(int defaultMaxDurationSec, int candidateMinPowerW, int freshnessSec, Instant now) {
+    }
+
+    /** The plan and what went into it. */
+    public record Selection(OrgConfig config, Plan plan, int effectiveMinPowerW) {
+    }
+
+    public static Uni<OrgConfig> orgConfig(SqlClient db, UUID org) {
+        return db.preparedQuery(ORG_CONFIG).execute(Tuple.of(org)).map(rows -> {
+            Row r = rows.iterator().next();
+            return new OrgConfig(r.getInteger("default_max_duration_sec"), r.getInteger("candidate_min_power_w"),
+                    r.getInteger("telemetry_freshness_sec"), r.getOffsetDateTime("db_now").toInstant());
+        });
+    }
+
+    public static Uni<Selection> select(SqlClient db, UUID org, SelectionSpec spec) {
+        return orgConfig(db, org).chain(config -> checkTopologyIds(db, org, spec.scope())
+                .chain(() -> loadCandidates(db, org, spec))
+                .map(candidates -> {
+                    int minPower = spec.candidateMinPowerOverrideW() > 0 ? spec.candidateMinPowerOverrideW()
+                            : config.candidateMinPowerW();
+                    SelectionParams params = new SelectionParams(spec.mode(), spec.targetKw(), spec.toleranceKw(),
+                            minPower, Duration.ofSeconds(config.freshnessSec()),
+                            Duration.ofSeconds(spec.postEventCooldownSec()), spec.priority(), spec.includeMaintenance(),
+                            config.now());
+                    return new Selection(config, SelectionPlanner.plan(candidates, params), minPower);
+                }));
+    }
+
+    /** Unknown or other-org topology ids are NOT_FOUND, listing them. */
+    private static Uni<Void> checkTopologyIds(SqlClient db, UUID org, ScopeSpec scope) {
+        if (scope.kind().table() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] ids = scope.ids().toArray(UUID[]::new);
+        return db.preparedQuery("SELECT id FROM " + scope.kind().table() + " WHERE org_id = $1 AND id = ANY($2)")
+                .execute(Tuple.of(org, ids))
+                .invoke(rows -> {
+                    Set<UUID> found = new HashSet<>();
+                    rows.forEach(r -> found.add(r.getUUID("id")));
+                    List<String> missing = scope.ids().stream().filter(id -> !found.contains(id)).map(UUID::toString).toList();
+                    if (!missing.isEmpty()) {
+                        throw ApiErrors.notFound(scope.kind().table().replace("device_", ""), missing);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private static Uni<List<Candidate>> loadCandidates(SqlClient db, UUID org, SelectionSpec spec) {
+        ScopeSpec scope = spec.scope();
+        String predicate = switch (scope.kind()) {
+            case WHOLE_ORG -> "true";
+            case SITES -> "d.site_id = ANY($2)";
+            case BUILDINGS -> "d.building_id = ANY($2)";
+            case RACKS -> "d.rack_id = ANY($2)";
+            case GROUPS -> "EXISTS (SELECT 1 FROM device_group_member m WHERE m.device_id = d.id AND m.group_id = ANY($2))";
+            case DEVICES -> "d.identifier = ANY($3)";
+        };
+        Tuple params = Tuple.from(Arrays.asList(org, scope.ids().toArray(UUID[]::new),
+                scope.identifiers().toArray(String[]::new), spec.postEventCooldownSec(), SCOPE_CEILING + 1));
+        return db.preparedQuery(String.format(CANDIDATES, predicate)).execute(params)
+                .map(rows -> toCandidates(rows, scope));
+    }
+
+    private static List<Candidate> toCandidates(RowSet<Row> rows, ScopeSpec scope) {
+        if (rows.size() > SCOPE_CEILING) {
+            throw ApiErrors.domain(Code.RESOURCE_EXHAUSTED, "SCOPE_TOO_LARGE",
+                    "the scope resolves to more than " + SCOPE_CEILING + " devices; narrow it",
+                    Map.of("ceiling", Integer.toString(SCOPE_CEILING)));
+        }
+        List<Candidate> out = new ArrayList<>(rows.size());
+        Set<String> found = scope.kind() == ScopeSpec.Kind.DEVICES ? new HashSet<>() : null;
+        for (Row r : rows) {
+            String identifier = r.getString("identifier");
+            if (found != null) {
+                found.add(identifier);
+            }
+            out.add(new Candidate(r.getUUID("id"), identifier, r.getBoolean("curtail_full"), r.getBoolean("maintenance"),
+                    r.getBoolean("in_live_event"), instant(r.getOffsetDateTime("last_resolved_at")),
+                    DeviceStatus.fromDb(r.getString("status")), instant(r.getOffsetDateTime("sampled_at")),
+                    r.getDouble("power_w"), r.getDouble("hashrate_ths"), r.getDouble("efficiency_j_per_th")));
+        }
+        if (found != null && found.size() < scope.identifiers().size()) {
+            List<String> missing = scope.identifiers().stream().filter(id -> !found.contains(id)).toList();
+            throw ApiErrors.notFound("device", missing);
+        }
+        return out;
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}
