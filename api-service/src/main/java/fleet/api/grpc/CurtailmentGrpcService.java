@@ -1,16 +1,27 @@
 package fleet.api.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import fleet.api.app.AdminRecovery;
 import fleet.api.app.CurtailmentRequests;
 import fleet.api.app.EventQueries;
 import fleet.api.app.SelectionRunner;
 import fleet.api.app.StartCurtailment;
+import fleet.api.app.StopCurtailment;
+import fleet.api.app.UpdateCurtailment;
 import fleet.api.auth.Authenticator;
+import fleet.api.auth.Caller;
+import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
+import fleet.api.watch.WatchHub;
 import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
+import fleet.curtailment.v1.AdminTerminateEventRequest;
+import fleet.curtailment.v1.AdminTerminateEventResponse;
+import fleet.curtailment.v1.CurtailmentEvent;
 import fleet.curtailment.v1.CurtailmentEventState;
 import fleet.curtailment.v1.CurtailmentTargetState;
+import fleet.curtailment.v1.ForceReleaseRequest;
+import fleet.curtailment.v1.ForceReleaseResponse;
 import fleet.curtailment.v1.GetCurtailmentEventRequest;
 import fleet.curtailment.v1.GetCurtailmentEventResponse;
 import fleet.curtailment.v1.ListActiveCurtailmentsRequest;
@@ -25,10 +36,17 @@ import fleet.curtailment.v1.SkipReasonCount;
 import fleet.curtailment.v1.SkippedDevice;
 import fleet.curtailment.v1.StartCurtailmentRequest;
 import fleet.curtailment.v1.StartCurtailmentResponse;
+import fleet.curtailment.v1.StopCurtailmentRequest;
+import fleet.curtailment.v1.StopCurtailmentResponse;
+import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventResponse;
+import fleet.curtailment.v1.WatchCurtailmentEventRequest;
+import fleet.curtailment.v1.WatchCurtailmentEventResponse;
 import fleet.domain.selection.Plan;
 import fleet.domain.selection.SelectedDevice;
 import fleet.domain.selection.SkipReason;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -36,7 +54,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** CurtailmentService (SPEC §3). RPCs not implemented yet answer UNIMPLEMENTED through the base class. */
+/** CurtailmentService (SPEC §3): validate → use case (one transaction) → map; errors in the richer error model. */
 @GrpcService
 public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.CurtailmentServiceImplBase {
 
@@ -48,6 +66,18 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
 
     @Inject
     StartCurtailment starter;
+
+    @Inject
+    StopCurtailment stopper;
+
+    @Inject
+    UpdateCurtailment updater;
+
+    @Inject
+    AdminRecovery recovery;
+
+    @Inject
+    WatchHub watchHub;
 
     @Override
     public Uni<PreviewCurtailmentPlanResponse> previewCurtailmentPlan(PreviewCurtailmentPlanRequest request) {
@@ -147,6 +177,90 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
                     views.forEach(view -> out.addEvents(EventMapping.event(view, false)));
                     return out.build();
                 }));
+    }
+
+    @Override
+    public Uni<StopCurtailmentResponse> stopCurtailment(StopCurtailmentRequest request) {
+        return auth.require(Role.OPERATOR).chain(caller -> {
+            Violations v = new Violations();
+            UUID eventId = v.uuid("event_id", request.getEventId(), true);
+            String reason = optionalReason(v, request.getReason());
+            v.throwIfAny();
+            if (request.getForce() && !caller.isAdmin()) {
+                throw ApiErrors.adminOnlyField("force");
+            }
+            return stopper.stop(caller, new StopCurtailment.StopSpec(eventId, request.getForce(), reason))
+                    .chain(id -> event(caller, id))
+                    .map(event -> StopCurtailmentResponse.newBuilder().setEvent(event).build());
+        });
+    }
+
+    @Override
+    public Uni<UpdateCurtailmentEventResponse> updateCurtailmentEvent(UpdateCurtailmentEventRequest request) {
+        return auth.require(Role.OPERATOR).chain(caller -> updater.update(caller, UpdateCurtailment.validate(request, caller))
+                .chain(id -> event(caller, id))
+                .map(event -> UpdateCurtailmentEventResponse.newBuilder().setEvent(event).build()));
+    }
+
+    @Override
+    public Multi<WatchCurtailmentEventResponse> watchCurtailmentEvent(WatchCurtailmentEventRequest request) {
+        return auth.require(Role.VIEWER).onItem().transformToMulti(caller -> {
+            Violations v = new Violations();
+            UUID eventId = v.uuid("event_id", request.getEventId(), true);
+            v.throwIfAny();
+            return watchHub.watch(caller.orgId(), eventId);
+        });
+    }
+
+    @Override
+    public Uni<AdminTerminateEventResponse> adminTerminateEvent(AdminTerminateEventRequest request) {
+        return auth.requireAdminSession().chain(caller -> {
+            Violations v = new Violations();
+            UUID eventId = v.uuid("event_id", request.getEventId(), true);
+            AdminRecovery.Ending ending = switch (request.getTargetState()) {
+                case CURTAILMENT_EVENT_STATE_CANCELLED -> AdminRecovery.Ending.CANCELLED;
+                case CURTAILMENT_EVENT_STATE_FAILED -> AdminRecovery.Ending.FAILED;
+                default -> {
+                    v.add("target_state", "must be CURTAILMENT_EVENT_STATE_CANCELLED or CURTAILMENT_EVENT_STATE_FAILED");
+                    yield null;
+                }
+            };
+            String reason = CurtailmentRequests.reason(v, "reason", request.getReason());
+            v.throwIfAny();
+            return recovery.terminate(caller, eventId, ending, reason)
+                    .chain(id -> event(caller, id))
+                    .map(event -> AdminTerminateEventResponse.newBuilder().setEvent(event).build());
+        });
+    }
+
+    @Override
+    public Uni<ForceReleaseResponse> forceRelease(ForceReleaseRequest request) {
+        return auth.requireAdminSession().chain(caller -> {
+            Violations v = new Violations();
+            UUID eventId = v.uuid("event_id", request.getEventId(), true);
+            String reason = CurtailmentRequests.reason(v, "reason", request.getReason());
+            v.throwIfAny();
+            return recovery.forceRelease(caller, eventId, reason)
+                    .chain(id -> event(caller, id))
+                    .map(event -> ForceReleaseResponse.newBuilder().setEvent(event).build());
+        });
+    }
+
+    /** The event as Get returns it (with its rollup and idempotency handles), read after the mutation committed. */
+    private Uni<CurtailmentEvent> event(Caller caller, UUID eventId) {
+        return EventQueries.get(pool, caller.orgId(), eventId).map(view -> EventMapping.event(view, true));
+    }
+
+    /** Optional reason: at most 256 characters (code points); empty = none. */
+    private static String optionalReason(Violations v, String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        if (raw.codePointCount(0, raw.length()) > 256) {
+            v.add("reason", "must be at most 256 characters");
+            return null;
+        }
+        return raw.isBlank() ? null : raw;
     }
 
     static PreviewCurtailmentPlanResponse preview(Plan plan, int maxListed) {

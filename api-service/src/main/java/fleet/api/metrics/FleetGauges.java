@@ -64,14 +64,16 @@ public class FleetGauges {
                 FROM curtailment_event e
                 LEFT JOIN curtailment_org_config c ON c.org_id = e.org_id
                 WHERE e.state IN (1, 2, 3)
+            ), targets AS (
+                SELECT t.state, count(*) AS n, sum(t.baseline_power_w) AS baseline_w
+                FROM curtailment_target t JOIN live ON live.id = t.event_id
+                GROUP BY t.state
             )
             SELECT 'event' AS kind, live.state AS state, count(*)::float8 AS value FROM live GROUP BY live.state
             UNION ALL
-            SELECT 'target', t.state, count(*)::float8
-                FROM curtailment_target t JOIN live ON live.id = t.event_id GROUP BY t.state
+            SELECT 'target', targets.state, targets.n::float8 FROM targets
             UNION ALL
-            SELECT 'confirmed_w', NULL, coalesce(sum(t.baseline_power_w), 0)::float8
-                FROM curtailment_target t JOIN live ON live.id = t.event_id WHERE t.state = 3
+            SELECT 'confirmed_w', NULL, coalesce(sum(targets.baseline_w), 0)::float8 FROM targets WHERE targets.state = 3
             UNION ALL
             SELECT 'target_kw', NULL, coalesce(sum(live.target_kw), 0)::float8
                 FROM live WHERE live.mode = 1 AND live.state IN (1, 2)

@@ -351,6 +351,8 @@ final class ControlHttpServer {
     }
 
     private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         BadRequest(String message) {
             super(message);
         }

@@ -1,6 +1,7 @@
 package fleet.simulator;
 
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
@@ -14,12 +15,17 @@ final class FleetRuntime {
     private final SimulationTime time;
     private final LuxosDialect dialect;
     private final CommandLog commandLog;
+    private final int maxOpenConnections;
     private final LongAdder connections = new LongAdder();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder shedConnections = new LongAdder();
     private final AtomicLong errors = new AtomicLong();
     private volatile IntConsumer reachabilityListener = index -> { };
 
-    FleetRuntime(Vertx vertx, SimulationTime time, LuxosDialect dialect, CommandLog commandLog) {
+    FleetRuntime(Vertx vertx, SimulationTime time, LuxosDialect dialect, CommandLog commandLog,
+                 int maxOpenConnections) {
         this.vertx = vertx;
+        this.maxOpenConnections = maxOpenConnections;
         this.time = time;
         this.dialect = dialect;
         this.commandLog = commandLog;
@@ -41,8 +47,31 @@ final class FleetRuntime {
         return commandLog;
     }
 
-    void connectionAccepted() {
+    /**
+     * Admits an accepted connection unless {@code maxOpenConnections} are already open. Past that
+     * point the process would run out of file descriptors, {@code accept} would fail for every miner
+     * at once, so the newest connection is shed instead, as an overloaded miner drops it.
+     */
+    boolean admitConnection() {
         connections.increment();
+        if (openConnections.incrementAndGet() > maxOpenConnections) {
+            openConnections.decrementAndGet();
+            shedConnections.increment();
+            return false;
+        }
+        return true;
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    long connectionsShed() {
+        return shedConnections.sum();
+    }
+
+    int openConnections() {
+        return openConnections.get();
     }
 
     long connectionsAccepted() {

@@ -6,7 +6,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -40,6 +44,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** Descriptors kept free for the JVM, Vert.x selectors and the control surface. */
+    private static final int RESERVED_FILE_DESCRIPTORS = 256;
+    private static final int MIN_CONNECTION_HEADROOM = 64;
 
     private final SimulatorConfig config;
     private final long firstAddress;
@@ -54,6 +61,11 @@ public final class FleetSimulator implements AutoCloseable {
     private FleetSimulator(SimulatorConfig config) {
         this.config = config;
         this.firstAddress = LoopbackAddresses.parse(config.firstAddress());
+        int maxOpenConnections = connectionBudget(config.miners());
+        // JUL formats timestamps with the zone rules, which it loads from a file on first use. If that
+        // first use is a Netty warning about descriptor exhaustion, the load fails and the thread that
+        // logs dies; loading them now keeps a later warning harmless.
+        ZoneId.systemDefault().getRules();
         this.vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.eventLoops())
                 .setWorkerPoolSize(1)
@@ -61,7 +73,8 @@ public final class FleetSimulator implements AutoCloseable {
                 .setPreferNativeTransport(false));
         SimulationTime time = new SimulationTime(config.clock(), config.timeScale());
         CommandLog commandLog = new CommandLog(config.controlCommandLogCapacity(), config.telemetryCommandLogCapacity());
-        this.runtime = new FleetRuntime(vertx, time, new LuxosDialect(config.firmwareVersion()), commandLog);
+        this.runtime = new FleetRuntime(vertx, time, new LuxosDialect(config.firmwareVersion()), commandLog,
+                maxOpenConnections);
         this.miners = new SimulatedMiner[config.miners()];
         this.listeners = new MinerListener[config.miners()];
         double start = time.now().miner();
@@ -205,6 +218,14 @@ public final class FleetSimulator implements AutoCloseable {
     /** TCP connections accepted by all miners since start. */
     public long connectionsAccepted() {
         return runtime.connectionsAccepted();
+    }
+
+    /**
+     * Connections closed on arrival because too many were open: each miner's listener holds a file
+     * descriptor, and the rest of the process limit ({@code ulimit -n}) bounds open connections.
+     */
+    public long connectionsShed() {
+        return runtime.connectionsShed();
     }
 
     // ---------------------------------------------------------------- faults
@@ -373,6 +394,27 @@ public final class FleetSimulator implements AutoCloseable {
     private MinerListener listener(int index) {
         miner0(index);
         return listeners[index];
+    }
+
+    /**
+     * How many connections may be open at once: the open-file limit minus one descriptor per miner's
+     * listener and a reserve. Unlimited where the JVM cannot tell the limit.
+     *
+     * @throws IllegalStateException if the limit cannot even hold the listeners
+     */
+    private static int connectionBudget(int miners) {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof UnixOperatingSystemMXBean unix)) {
+            return Integer.MAX_VALUE;
+        }
+        long limit = unix.getMaxFileDescriptorCount();
+        long budget = limit - miners - RESERVED_FILE_DESCRIPTORS;
+        if (budget < MIN_CONNECTION_HEADROOM) {
+            throw new IllegalStateException("the open-file limit (" + limit + ") is too low for " + miners
+                    + " miners: need at least " + (miners + RESERVED_FILE_DESCRIPTORS + MIN_CONNECTION_HEADROOM)
+                    + "; raise it with ulimit -n");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, budget);
     }
 
     /**

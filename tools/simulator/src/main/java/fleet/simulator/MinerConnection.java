@@ -26,6 +26,7 @@ final class MinerConnection {
     private final FleetRuntime runtime;
     private final RequestFramer framer = new RequestFramer();
     private boolean answered;
+    private Runnable afterClose = () -> { };
 
     private MinerConnection(NetSocket socket, SimulatedMiner miner, FleetRuntime runtime) {
         this.socket = socket;
@@ -34,8 +35,12 @@ final class MinerConnection {
     }
 
     static void serve(NetSocket socket, SimulatedMiner miner, FleetRuntime runtime) {
-        runtime.connectionAccepted();
+        if (!runtime.admitConnection()) {
+            socket.close();
+            return;
+        }
         MinerConnection connection = new MinerConnection(socket, miner, runtime);
+        socket.closeHandler(ignored -> connection.onClosed());
         socket.handler(connection::onData);
         socket.endHandler(ignored -> connection.onEndOfStream());
         socket.exceptionHandler(ignored -> socket.close());
@@ -52,6 +57,11 @@ final class MinerConnection {
                 // wait for the rest of the request
             }
         }
+    }
+
+    private void onClosed() {
+        runtime.connectionClosed();
+        afterClose.run();
     }
 
     private void onEndOfStream() {
@@ -107,7 +117,7 @@ final class MinerConnection {
         }
         if (!LuxosDialect.isTelemetry(request)) {
             // A reboot closes the port, and only after this reply has left; the listener acts on its own loop.
-            socket.closeHandler(closed -> runtime.reachabilityMayHaveChanged(miner.index));
+            afterClose = () -> runtime.reachabilityMayHaveChanged(miner.index);
         }
     }
 
@@ -124,7 +134,7 @@ final class MinerConnection {
     private void hang() {
         Vertx vertx = runtime.vertx();
         long timer = vertx.setTimer(HUNG_CONNECTION_LIMIT_MILLIS, id -> socket.close());
-        socket.closeHandler(closed -> vertx.cancelTimer(timer));
+        afterClose = () -> vertx.cancelTimer(timer);
     }
 
     /** Two thirds of the JSON and the NUL: what a firmware buffer overflow looks like on the wire. */

@@ -465,6 +465,9 @@ final class SimulatedMiner {
         if (course.state() == MinerState.NO_POOL) {
             course = retarget(now, MinerState.WAKING, MinerState.MINING, physics.seconds(physics.boardRestart()),
                     awakeWatts(), awakeGhs());
+        } else if (course.state() == MinerState.WAKING && course.settlesInto() == MinerState.NO_POOL) {
+            // A wake ramp planned without a pool would otherwise settle into NO_POOL for good.
+            course = wakeCourse(now, course.wattsAt(now), course.gigahashesAt(now), wakeSeconds(false), 0);
         }
     }
 

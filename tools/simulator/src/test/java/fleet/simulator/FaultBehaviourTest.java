@@ -342,6 +342,22 @@ class FaultBehaviourTest {
     }
 
     @Test
+    void poolComingBackDuringAWakeRampEndsInMining() {
+        startFleet();
+        sim.setFault(0, Fault.of(FaultType.POOL_LOSS));
+        curtail("sleep");
+        clock.advance(Duration.ofSeconds(10));
+        curtail("wakeup");
+        clock.advance(Duration.ofSeconds(3));
+
+        sim.clearFault(0, FaultType.POOL_LOSS);
+        clock.advance(Duration.ofSeconds(15));
+
+        assertThat(sim.miner(0).state()).isEqualTo(MinerState.MINING);
+        assertThat(sim.miner(0).trueHashrateThs()).isPositive();
+    }
+
+    @Test
     void faultsGivenAtStartUpApplyToTheSelectedMinersOnly() {
         startFleet(42, FaultAssignment.parse("offline:1", 42), FaultAssignment.parse("stuck_hashing:2-3", 42));
 

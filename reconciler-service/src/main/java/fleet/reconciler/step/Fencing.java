@@ -1,0 +1,67 @@
+package fleet.reconciler.step;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Every write the reconciler makes to an event or its targets runs through {@link #write}: one transaction whose first
+ * statement checks this replica's lease epoch under {@code FOR SHARE}. The next owner's epoch bump (an UPDATE) waits
+ * for that share lock and then makes the check fail for every later write of the old owner (SPEC §6.1 fencing).
+ */
+public final class Fencing {
+
+    private static final String CHECK = "SELECT state FROM curtailment_event WHERE id = $1 AND lease_epoch = $2 FOR SHARE";
+
+    /** Observes committed fenced writes (tests record a write log with it). */
+    public interface WriteObserver {
+        void committed(UUID eventId, long epoch, String what);
+    }
+
+    private final Pool pool;
+    private final String nodeId;
+    private volatile WriteObserver observer = (e, epoch, what) -> { };
+
+    public Fencing(Pool pool, String nodeId) {
+        this.pool = pool;
+        this.nodeId = nodeId;
+    }
+
+    public void observe(WriteObserver o) {
+        this.observer = o;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * Runs {@code work} in a transaction that first proves the lease is still ours and the event is in one of
+     * {@code states} (wire numbers; empty = any). Fails with {@link FencedException} when the epoch moved on; yields
+     * null without running {@code work} when the event left the wanted states (a lost race, not an error).
+     */
+    public <T> Uni<T> write(UUID eventId, long epoch, List<Integer> states, String what,
+            Function<SqlConnection, Uni<T>> work) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        return pool.withTransaction(tx -> tx.preparedQuery(CHECK).execute(Tuple.of(eventId, epoch)).chain(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().failure(new FencedException(eventId, epoch));
+            }
+            int state = rows.iterator().next().getShort("state");
+            if (!states.isEmpty() && !states.contains(state)) {
+                return Uni.createFrom().nullItem();
+            }
+            ran.set(true);
+            return work.apply(tx).call(() -> tx.preparedQuery("SELECT pg_notify('curtailment_progress', $1)")
+                    .execute(Tuple.of(eventId.toString())));
+        })).invoke(() -> {
+            if (ran.get()) {
+                observer.committed(eventId, epoch, what);
+            }
+        });
+    }
+}
