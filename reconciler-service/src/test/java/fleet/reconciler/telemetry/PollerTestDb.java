@@ -1,0 +1,169 @@
+package fleet.reconciler.telemetry;
+
+import fleet.persistence.Bootstrap;
+import fleet.testsupport.TestDatabase;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A database of the poller tests' own, on the server {@link TestDatabase} found. The poller polls every row of
+ * {@code device} and fair-shares by {@code reconciler_member}, and advisory locks are per database: in the shared test
+ * database it would poll other suites' devices (writing their telemetry) and count their replicas. Recreated once
+ * per JVM; each test class starts from empty tables.
+ */
+final class PollerTestDb {
+
+    private static final String NAME = "fleet_telemetry_test";
+    private static volatile PollerTestDb instance;
+
+    private final TestDatabase server;
+
+    private PollerTestDb(TestDatabase server) {
+        this.server = server;
+    }
+
+    static synchronized PollerTestDb get() {
+        if (instance == null) {
+            TestDatabase server = TestDatabase.get();
+            String admin = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres";
+            try (Connection c = DriverManager.getConnection(admin, server.user(), server.password());
+                 Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
+                st.execute("CREATE DATABASE " + NAME);
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create " + NAME, e);
+            }
+            PollerTestDb db = new PollerTestDb(server);
+            Flyway.configure().dataSource(db.jdbcUrl(), server.user(), server.password())
+                    .locations("classpath:db/migration").load().migrate();
+            instance = db;
+        }
+        return instance;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + NAME;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), server.user(), server.password());
+    }
+
+    PgConnectOptions connectOptions() {
+        return new PgConnectOptions().setHost(server.host()).setPort(server.port()).setDatabase(NAME)
+                .setUser(server.user()).setPassword(server.password());
+    }
+
+    Pool pool(Vertx vertx, int size) {
+        return PgBuilder.pool().with(new PoolOptions().setMaxSize(size)).connectingTo(connectOptions())
+                .using(vertx).build();
+    }
+
+    /** Empties every table the poller touches. */
+    void clean() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE organization, reconciler_member CASCADE");
+        }
+    }
+
+    UUID createOrg(String name) throws SQLException {
+        try (Connection c = connect()) {
+            return Bootstrap.createOrganization(c, name, "admin@" + name + ".test").orgId();
+        }
+    }
+
+    /** Inserts one luxos device per host, in order, in one batch; returns their ids in the same order. */
+    List<UUID> insertDevices(UUID orgId, List<String> hosts, int port) throws SQLException {
+        List<UUID> ids = new ArrayList<>(hosts.size());
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO device (id, org_id, identifier, host, port, driver)"
+                     + " VALUES (?, ?, ?, ?, ?, 'luxos')")) {
+            for (int i = 0; i < hosts.size(); i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                ps.setObject(1, id);
+                ps.setObject(2, orgId);
+                ps.setString(3, "miner-" + i);
+                ps.setString(4, hosts.get(i));
+                ps.setInt(5, port);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return ids;
+    }
+
+    Instant dbNow() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    /** Devices without a sample taken at or after {@code since}. */
+    long devicesNotSampledSince(Instant since) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM device d"
+                     + " LEFT JOIN device_telemetry_latest t ON t.device_id = d.id"
+                     + " WHERE t.sampled_at IS NULL OR t.sampled_at < ?")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The latest sample of one device, or null. */
+    Sample sample(UUID deviceId) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("SELECT sampled_at, status, power_w, power_source, hashrate_ths,"
+                     + " efficiency_j_per_th, firmware, model, last_error, consecutive_failures, last_success_at"
+                     + " FROM device_telemetry_latest WHERE device_id = ?")) {
+            ps.setObject(1, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Sample(rs.getTimestamp(1).toInstant(), rs.getString(2), (Double) rs.getObject(3),
+                        rs.getString(4), (Double) rs.getObject(5), (Double) rs.getObject(6), rs.getString(7),
+                        rs.getString(8), rs.getString(9), rs.getInt(10),
+                        rs.getTimestamp(11) == null ? null : rs.getTimestamp(11).toInstant());
+            }
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Kills a backend as an operator or a network failure would. */
+    void terminateBackend(int pid) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, pid);
+            ps.executeQuery().close();
+        }
+    }
+
+    record Sample(Instant sampledAt, String status, Double powerW, String powerSource, Double hashrateThs,
+            Double efficiency, String firmware, String model, String lastError, int consecutiveFailures,
+            Instant lastSuccessAt) {
+    }
+}
