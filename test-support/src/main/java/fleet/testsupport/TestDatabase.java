@@ -183,6 +183,32 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
 
+    /**
+     * A brand-new database on the same server, for tests that must not see other tests' rows (e.g. reconcilers, which
+     * drive every live event they can lease). Dropped first if a previous run left it behind.
+     */
+    public TestDatabase fresh(String name) {
+        String safe = name.replaceAll("[^a-z0-9_]", "_");
+        String adminUrl = "jdbc:postgresql://" + host + ":" + port + "/postgres";
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password); var st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS \"" + safe + "\" WITH (FORCE)");
+            st.execute("CREATE DATABASE \"" + safe + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + safe, e);
+        }
+        return new TestDatabase(host, port, safe, user, password, kind);
+    }
+
+    /** Drops a database made by {@link #fresh}. */
+    public void drop() {
+        String adminUrl = "jdbc:postgresql://" + host + ":" + port + "/postgres";
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password); var st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop database " + database, e);
+        }
+    }
+
     /** Applies the project's migrations (found on the classpath under db/migration). */
     public TestDatabase migrate() {
         Flyway.configure()

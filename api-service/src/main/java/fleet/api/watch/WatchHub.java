@@ -82,7 +82,7 @@ public class WatchHub {
 
     void onStart(@Observes StartupEvent event) {
         connect();
-        safetyTimer = vertx.setPeriodic(safetyReread.toMillis(), id -> topics.values().forEach(Topic::requestRead));
+        safetyTimer = vertx.setPeriodic(safetyReread.toMillis(), id -> rereadAll());
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -126,6 +126,17 @@ public class WatchHub {
         int watchers = topics.values().stream().mapToInt(Topic::watchers).sum();
         return new Stats(c != null, c == null ? 0 : c.processId(), connects.get(), notifications.get(), topics.size(),
                 watchers);
+    }
+
+    /** The safety re-read: every watched event once, whatever the notifications said. */
+    public void rereadAll() {
+        topics.values().forEach(Topic::requestRead);
+    }
+
+    /** Streams open on one event (0 when nobody watches it). */
+    public int watchers(UUID orgId, UUID eventId) {
+        Topic t = topics.get(new Topic.Key(orgId, eventId));
+        return t == null ? 0 : t.watchers();
     }
 
     /** Reads issued for one watched event so far (0 when nobody watches it). */
@@ -174,6 +185,8 @@ public class WatchHub {
                 return;
             }
             conn.notificationHandler(n -> onNotification(n.getPayload()));
+            // a dropped connection is reported by the close handler; the failure itself is only worth a debug line
+            conn.exceptionHandler(t -> LOG.debugf("watch: listener connection error: %s", t.toString()));
             conn.closeHandler(() -> onListenerClosed(conn));
             conn.query("LISTEN " + PROGRESS_CHANNEL).execute()
                     .chain(() -> conn.query("LISTEN " + StartCurtailment.NOTIFY_CHANNEL).execute())
@@ -186,7 +199,7 @@ public class WatchHub {
                         LOG.debugf("watch: listening on %s and %s (backend pid %d)", PROGRESS_CHANNEL,
                                 StartCurtailment.NOTIFY_CHANNEL, conn.processId());
                         // whatever changed while nobody listened is picked up now
-                        topics.values().forEach(Topic::requestRead);
+                        rereadAll();
                     }, failure -> {
                         LOG.warnf("watch: LISTEN failed (%s); reconnecting", failure.toString());
                         conn.closeAndForget();

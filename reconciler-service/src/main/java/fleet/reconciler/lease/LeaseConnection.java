@@ -130,14 +130,16 @@ public final class LeaseConnection {
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
-    /** Releases every hold of {@code key} taken on this session (locks are re-entrant, so loop until false). */
+    /**
+     * Releases {@code key}. Callers take each key at most once per session (they check their own map before
+     * locking), so one unlock undoes one lock.
+     */
     public Uni<Void> unlock(long key) {
         PgConnection c = connection;
         if (c == null) {
             return Uni.createFrom().voidItem();
         }
-        return c.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(key))
-                .chain(rows -> rows.iterator().next().getBoolean(0) ? unlock(key) : Uni.createFrom().voidItem());
+        return c.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(key)).replaceWithVoid();
     }
 
     /**

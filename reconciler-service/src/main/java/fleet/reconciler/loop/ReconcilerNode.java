@@ -67,6 +67,7 @@ public final class ReconcilerNode {
     private int liveEvents;
     private int liveReplicas = 1;
     private volatile StepHook hook = id -> Uni.createFrom().voidItem();
+    private volatile java.util.function.Supplier<Uni<Void>> tickHook = () -> Uni.createFrom().voidItem();
 
     /** Per-event run state; touched only on the loop's context. */
     private static final class EventRun {
@@ -150,8 +151,17 @@ public final class ReconcilerNode {
         this.hook = value;
     }
 
+    /** Test hook: runs at the start of every tick (park the whole loop, as a paused process would be). */
+    public void setTickHook(java.util.function.Supplier<Uni<Void>> value) {
+        this.tickHook = value;
+    }
+
     public void observeWrites(Fencing.WriteObserver observer) {
         fencing.observe(observer);
+    }
+
+    public void hookWrites(Fencing.WriteHook writeHook) {
+        fencing.hook(writeHook);
     }
 
     public String nodeId() {
@@ -180,7 +190,8 @@ public final class ReconcilerNode {
         ticking = true;
         Timer.Sample sample = Timer.start(meters);
         long started = System.nanoTime();
-        connection.ensureConnected()
+        tickHook.get()
+                .chain(connection::ensureConnected)
                 .chain(this::heartbeat)
                 .chain(() -> leases.verify())
                 .invoke(dropped -> dropped.forEach(this::forget))

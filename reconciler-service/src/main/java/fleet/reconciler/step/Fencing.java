@@ -22,9 +22,29 @@ public final class Fencing {
         void committed(UUID eventId, long epoch, String what);
     }
 
+    /** Test hook around fenced writes: park a replica mid-dispatch, or before a write, on a latch. */
+    public interface WriteHook {
+        Uni<Void> before(UUID eventId, String what);
+
+        Uni<Void> after(UUID eventId, String what);
+    }
+
+    private static final WriteHook NO_HOOK = new WriteHook() {
+        @Override
+        public Uni<Void> before(UUID eventId, String what) {
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> after(UUID eventId, String what) {
+            return Uni.createFrom().voidItem();
+        }
+    };
+
     private final Pool pool;
     private final String nodeId;
     private volatile WriteObserver observer = (e, epoch, what) -> { };
+    private volatile WriteHook hook = NO_HOOK;
 
     public Fencing(Pool pool, String nodeId) {
         this.pool = pool;
@@ -33,6 +53,10 @@ public final class Fencing {
 
     public void observe(WriteObserver o) {
         this.observer = o;
+    }
+
+    public void hook(WriteHook h) {
+        this.hook = h == null ? NO_HOOK : h;
     }
 
     public String nodeId() {
@@ -47,7 +71,8 @@ public final class Fencing {
     public <T> Uni<T> write(UUID eventId, long epoch, List<Integer> states, String what,
             Function<SqlConnection, Uni<T>> work) {
         java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
-        return pool.withTransaction(tx -> tx.preparedQuery(CHECK).execute(Tuple.of(eventId, epoch)).chain(rows -> {
+        WriteHook h = hook;
+        return h.before(eventId, what).chain(() -> pool.withTransaction(tx -> tx.preparedQuery(CHECK).execute(Tuple.of(eventId, epoch)).chain(rows -> {
             if (rows.size() == 0) {
                 return Uni.createFrom().failure(new FencedException(eventId, epoch));
             }
@@ -58,10 +83,11 @@ public final class Fencing {
             ran.set(true);
             return work.apply(tx).call(() -> tx.preparedQuery("SELECT pg_notify('curtailment_progress', $1)")
                     .execute(Tuple.of(eventId.toString())));
-        })).invoke(() -> {
+        }))).call(result -> {
             if (ran.get()) {
                 observer.committed(eventId, epoch, what);
             }
+            return h.after(eventId, what);
         });
     }
 }

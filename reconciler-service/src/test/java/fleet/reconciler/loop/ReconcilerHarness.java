@@ -27,7 +27,7 @@ import java.util.UUID;
  */
 final class ReconcilerHarness implements AutoCloseable {
 
-    final TestDatabase db = TestDatabase.get().migrate();
+    final TestDatabase db;
     final Vertx vertx = Vertx.vertx();
     final FleetSimulator sim;
     final UUID orgId;
@@ -41,6 +41,8 @@ final class ReconcilerHarness implements AutoCloseable {
     ReconcilerHarness(String name, int miners, String firstAddress) {
         // Outside Quarkus there is no context to propagate; SmallRye's provider also races on first use across threads.
         io.smallrye.mutiny.infrastructure.Infrastructure.clearInterceptors();
+        // a database of its own: reconcilers drive every live event they can lease, other tests' included
+        db = TestDatabase.get().fresh("fleet_test_" + name).migrate();
         sim = FleetSimulator.start(SimulatorConfig.builder().miners(miners).firstAddress(firstAddress)
                 .timeScale(20).seed(11).withoutControlSurface().build());
         try (Connection c = db.connect()) {
@@ -79,7 +81,7 @@ final class ReconcilerHarness implements AutoCloseable {
     ReconcilerNode startNode(String nodeId) {
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(connectOptions()).using(vertx).build();
         DriverRegistry drivers = new DriverRegistry(vertx, Clock.systemUTC(), DriverSettings.builder()
-                .connectTimeout(Duration.ofMillis(500)).totalTimeout(Duration.ofMillis(1500))
+                .connectTimeout(Duration.ofMillis(500)).totalTimeout(Duration.ofMillis(1500)).breakerFailureThreshold(1000)
                 .busyRetries(2).busyBackoffInitial(Duration.ofMillis(50)).busyBackoffMax(Duration.ofMillis(200)).build());
         ReconcilerSettings settings = ReconcilerSettings.defaults(nodeId).withTick(Duration.ofMillis(500))
                 .withConfirmInterval(Duration.ofMillis(500)).withDriftInterval(Duration.ofMillis(500))
@@ -188,5 +190,6 @@ final class ReconcilerHarness implements AutoCloseable {
         pools.forEach(p -> p.close().await().atMost(Duration.ofSeconds(5)));
         sim.close();
         vertx.close().await().atMost(Duration.ofSeconds(5));
+        db.drop();
     }
 }

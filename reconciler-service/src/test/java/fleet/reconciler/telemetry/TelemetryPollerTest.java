@@ -97,7 +97,7 @@ class TelemetryPollerTest {
                 if (FAULTY.contains(i)) {
                     continue;
                 }
-                Sample s = db.sample(devices.get(i));
+                Sample s = sampleOf(i);
                 MinerView truth = sim.miner(i);
                 assertThat(s).as("miner %d", i).isNotNull();
                 assertThat(s.status()).as("miner %d", i).isEqualTo("MINING");
@@ -119,24 +119,24 @@ class TelemetryPollerTest {
     @Test
     void simulatorFaultsMapToTheirStatuses() {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Sample offline = db.sample(devices.get(OFFLINE));
+            Sample offline = sampleOf(OFFLINE);
             assertThat(offline.status()).isEqualTo("UNREACHABLE");
             assertUnknownNumbers(offline);
             assertThat(offline.lastError()).startsWith("UNREACHABLE");
             assertThat(offline.consecutiveFailures()).isPositive();
             assertThat(offline.lastSuccessAt()).as("never read").isNull();
 
-            Sample timeout = db.sample(devices.get(TIMEOUT));
+            Sample timeout = sampleOf(TIMEOUT);
             assertThat(timeout.status()).isEqualTo("UNREACHABLE");
             assertThat(timeout.lastError()).containsAnyOf("TIMEOUT", "UNREACHABLE");
             assertUnknownNumbers(timeout);
 
-            Sample malformed = db.sample(devices.get(MALFORMED));
+            Sample malformed = sampleOf(MALFORMED);
             assertThat(malformed.status()).isEqualTo("ERROR");
             assertThat(malformed.lastError()).startsWith("PROTOCOL_ERROR");
             assertUnknownNumbers(malformed);
 
-            Sample noPower = db.sample(devices.get(POWER_ABSENT));
+            Sample noPower = sampleOf(POWER_ABSENT);
             assertThat(noPower.status()).isEqualTo("MINING");
             assertThat(noPower.powerW()).isNull();
             assertThat(noPower.powerSource()).isEqualTo("NONE");
@@ -144,18 +144,18 @@ class TelemetryPollerTest {
             assertThat(noPower.efficiency()).as("no power, no efficiency").isNull();
             assertThat(noPower.consecutiveFailures()).isZero();
 
-            Sample poolLoss = db.sample(devices.get(POOL_LOSS));
+            Sample poolLoss = sampleOf(POOL_LOSS);
             assertThat(poolLoss.status()).isEqualTo("NO_POOL");
             assertThat(poolLoss.powerW()).as("phantom load").isGreaterThan(1_000.0);
             assertThat(poolLoss.hashrateThs()).isZero();
 
-            Sample asleep = db.sample(devices.get(SLEEPING));
+            Sample asleep = sampleOf(SLEEPING);
             assertThat(asleep.status()).isEqualTo("SLEEPING");
             assertThat(asleep.powerW()).isLessThan(100.0);
             assertThat(asleep.hashrateThs()).isZero();
 
             // LuxOS telemetry needs no session: a miner refusing our logon still reports (only commands fail).
-            Sample authFailure = db.sample(devices.get(AUTH_FAILURE));
+            Sample authFailure = sampleOf(AUTH_FAILURE);
             assertThat(authFailure.status()).isEqualTo("MINING");
             assertThat(authFailure.consecutiveFailures()).isZero();
         });
@@ -214,6 +214,13 @@ class TelemetryPollerTest {
                     .forEach(c -> reasons.add(c.getId().getTag("reason")));
             assertThat(reasons).contains("unreachable", "protocol_error");
         });
+    }
+
+    /** The device's row; an assertion failure (which Awaitility retries) while it has none. */
+    private static Sample sampleOf(int index) throws Exception {
+        Sample s = db.sample(devices.get(index));
+        assertThat(s).as("a sample of miner %d", index).isNotNull();
+        return s;
     }
 
     private static void assertUnknownNumbers(Sample s) {

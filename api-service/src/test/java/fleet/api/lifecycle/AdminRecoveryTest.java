@@ -1,0 +1,193 @@
+package fleet.api.lifecycle;
+
+import static fleet.api.lifecycle.LifecycleFleet.failure;
+import static fleet.api.lifecycle.LifecycleFleet.fields;
+import static fleet.api.lifecycle.LifecycleFleet.info;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fleet.curtailment.v1.AdminTerminateEventRequest;
+import fleet.curtailment.v1.CurtailmentEventState;
+import fleet.curtailment.v1.ForceReleaseRequest;
+import fleet.curtailment.v1.StopCurtailmentRequest;
+import fleet.testsupport.PostgresTestResource;
+import io.grpc.Status;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.common.WithTestResource;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** AdminTerminateEvent and ForceRelease (SPEC §6.7): session-only admin endings, echoes, stable reasons. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class AdminRecoveryTest {
+
+    private static final CurtailmentEventState CANCELLED = CurtailmentEventState.CURTAILMENT_EVENT_STATE_CANCELLED;
+    private static final CurtailmentEventState FAILED = CurtailmentEventState.CURTAILMENT_EVENT_STATE_FAILED;
+
+    private static AdminTerminateEventRequest terminate(String eventId, CurtailmentEventState to) {
+        return AdminTerminateEventRequest.newBuilder().setEventId(eventId).setTargetState(to)
+                .setReason("reconciler lost the site").build();
+    }
+
+    private static ForceReleaseRequest release(String eventId) {
+        return ForceReleaseRequest.newBuilder().setEventId(eventId).setReason("miners handed to the site crew").build();
+    }
+
+    @Test
+    void terminateOfAnActiveEventIsInFlightCurtailCommands() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-active");
+        fleet.addMiners("a", 2);
+        String event = fleet.start();
+        fleet.makeActive(event, 5);
+
+        var e = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED)));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(info(e).getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
+        assertThat(e.getStatus().getDescription()).contains("stop first");
+        assertThat(fleet.activity("curtailment_terminated")).isZero();
+    }
+
+    @Test
+    void terminateOfAPendingEventWithACurtailCommandInFlightIsRefused() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-in-flight");
+        List<UUID> devices = fleet.addMiners("f", 2);
+        String event = fleet.start();
+        fleet.update("UPDATE curtailment_target SET state = 2, command_sent_at = now(), curtail_dispatched_at = now()"
+                + " WHERE device_id = ?", devices.get(0));
+
+        var e = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, FAILED)));
+
+        assertThat(info(e).getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
+        assertThat(info(e).getMetadataOrThrow("targets_in_flight")).isEqualTo("1");
+    }
+
+    @Test
+    void terminateOfAPendingEventWithNothingInFlightEndsIt() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-pending");
+        fleet.addMiners("p", 2);
+        String event = fleet.start();
+
+        var ended = fleet.adminSession().adminTerminateEvent(terminate(event, FAILED)).getEvent();
+
+        assertThat(ended.getState()).isEqualTo(FAILED);
+        assertThat(ended.getEndReason()).isEqualTo("reconciler lost the site");
+        assertThat(ended.hasEndedAt()).isTrue();
+        assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 7", event))
+                .isEqualTo(2L);
+    }
+
+    @Test
+    void terminateAfterStopCancelsAndFailsOpenTargetsWithTheReason() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-restoring");
+        List<UUID> devices = fleet.addMiners("r", 3);
+        String event = fleet.start();
+        fleet.makeActive(event, 5);
+        fleet.operator().stopCurtailment(StopCurtailmentRequest.newBuilder().setEventId(event).build());
+        // the reconciler restored one miner and has a command in flight for another
+        fleet.update("UPDATE curtailment_target SET state = 5, resolved_at = now() WHERE device_id = ?", devices.get(0));
+        fleet.update("UPDATE curtailment_target SET state = 2, command_sent_at = now() WHERE device_id = ?", devices.get(1));
+
+        var ended = fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED)).getEvent();
+
+        assertThat(ended.getState()).isEqualTo(CANCELLED);
+        assertThat(fleet.rows("SELECT state, last_error FROM curtailment_target WHERE event_id = ?::uuid ORDER BY device_id = ?"
+                        + " DESC, state", event, devices.get(0)).toString())
+                .isEqualTo("[{state=5, last_error=null}, {state=7, last_error=reconciler lost the site},"
+                        + " {state=7, last_error=reconciler lost the site}]");
+        assertThat(fleet.activity("curtailment_terminated")).isEqualTo(1);
+        assertThat(fleet.lastActivityMetadata("curtailment_terminated"))
+                .contains("\"previous_state\": \"RESTORING\"", "\"targets_restore_failed\": 2");
+        // the devices are free again
+        assertThat(fleet.start()).isNotEqualTo(event);
+    }
+
+    @Test
+    void terminateEchoesTheSameEndingAndRefusesAnother() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-echo");
+        fleet.addMiners("e", 1);
+        String event = fleet.start();
+        fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED));
+        long activity = fleet.activity();
+
+        var echo = fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED)).getEvent();
+        assertThat(echo.getState()).isEqualTo(CANCELLED);
+        assertThat(fleet.activity()).isEqualTo(activity);
+
+        var other = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, FAILED)));
+        assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(info(other).getReason()).isEqualTo("EVENT_TERMINAL");
+    }
+
+    @Test
+    void terminateValidatesTargetStateAndReason() {
+        LifecycleFleet fleet = new LifecycleFleet("terminate-validate");
+        fleet.addMiners("v", 1);
+        String event = fleet.start();
+
+        var e = failure(() -> fleet.adminSession().adminTerminateEvent(AdminTerminateEventRequest.newBuilder()
+                .setEventId(event).setTargetState(CurtailmentEventState.CURTAILMENT_EVENT_STATE_COMPLETED).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(fields(e)).containsExactly("target_state", "reason");
+        var noReason = failure(() -> fleet.adminSession().forceRelease(ForceReleaseRequest.newBuilder().setEventId(event)
+                .setReason(" ").build()));
+        assertThat(fields(noReason)).containsExactly("reason");
+    }
+
+    @Test
+    void apiKeysAndNonAdminSessionsAreRefusedForRecovery() {
+        LifecycleFleet fleet = new LifecycleFleet("recovery-auth");
+        fleet.addMiners("k", 1);
+        String event = fleet.start();
+
+        for (var call : List.<Runnable>of(
+                () -> fleet.adminKey().adminTerminateEvent(terminate(event, CANCELLED)),
+                () -> fleet.adminKey().forceRelease(release(event)),
+                () -> fleet.operatorSession().adminTerminateEvent(terminate(event, CANCELLED)),
+                () -> fleet.operatorSession().forceRelease(release(event)))) {
+            assertThat(failure(call).getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        }
+        assertThat(fleet.scalar("SELECT state FROM curtailment_event WHERE id = ?::uuid", event)).isEqualTo(1);
+    }
+
+    @Test
+    void forceReleaseCancelsReleasesTargetsAndFreesTheDevices() {
+        LifecycleFleet fleet = new LifecycleFleet("release");
+        List<UUID> devices = fleet.addMiners("l", 3);
+        String event = fleet.start();
+        fleet.makeActive(event, 5);
+        fleet.update("UPDATE curtailment_target SET state = 10, last_error = 'refused' WHERE device_id = ?", devices.get(2));
+
+        var released = fleet.adminSession().forceRelease(release(event)).getEvent();
+
+        assertThat(released.getState()).isEqualTo(CANCELLED);
+        assertThat(released.getEndReason()).isEqualTo("miners handed to the site crew");
+        assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 6", event))
+                .isEqualTo(3L);
+        assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid"
+                + " AND (restore_dispatched_at IS NOT NULL OR desired_state = 2)", event)).isEqualTo(0L);
+        assertThat(fleet.lastActivityMetadata("curtailment_force_released")).contains("\"targets_released\": 3");
+        String next = fleet.start();
+        assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid", next)).isEqualTo(3L);
+    }
+
+    @Test
+    void forceReleaseEchoesCancelledAndRefusesOtherTerminalStates() {
+        LifecycleFleet fleet = new LifecycleFleet("release-echo");
+        fleet.addMiners("c", 2);
+        String cancelled = fleet.start(fleet.operator(), fleet.identifiers("c-00000"));
+        fleet.adminSession().forceRelease(release(cancelled));
+        long activity = fleet.activity();
+        assertThat(fleet.adminSession().forceRelease(release(cancelled)).getEvent().getState()).isEqualTo(CANCELLED);
+        assertThat(fleet.activity()).isEqualTo(activity);
+
+        String completed = fleet.start(fleet.operator(), fleet.identifiers("c-00001"));
+        fleet.complete(completed);
+        var e = failure(() -> fleet.adminSession().forceRelease(release(completed)));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(info(e).getReason()).isEqualTo("EVENT_TERMINAL");
+    }
+}

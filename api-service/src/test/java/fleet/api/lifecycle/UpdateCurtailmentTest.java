@@ -1,0 +1,155 @@
+package fleet.api.lifecycle;
+
+import static fleet.api.lifecycle.LifecycleFleet.failure;
+import static fleet.api.lifecycle.LifecycleFleet.fields;
+import static fleet.api.lifecycle.LifecycleFleet.info;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fleet.curtailment.v1.StartCurtailmentRequest;
+import fleet.curtailment.v1.StopCurtailmentRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
+import fleet.testsupport.PostgresTestResource;
+import io.grpc.Status;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** UpdateCurtailmentEvent (SPEC §3): PENDING/ACTIVE only, Start's field gates, one audited transaction. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+class UpdateCurtailmentTest {
+
+    private static UpdateCurtailmentEventRequest.Builder update(String eventId) {
+        return UpdateCurtailmentEventRequest.newBuilder().setEventId(eventId);
+    }
+
+    @Test
+    void updateChangesReasonMaxDurationAndIntervalWithOneActivityRow() {
+        LifecycleFleet fleet = new LifecycleFleet("update-all");
+        fleet.addMiners("u", 1);
+        String event = fleet.start();
+        fleet.makeActive(event, 5);
+        long activity = fleet.activity();
+
+        var updated = fleet.operator().updateCurtailmentEvent(update(event).setReason("price spike extended")
+                .setMaxDurationSeconds(7_200).setRestoreBatchIntervalSec(120).build()).getEvent();
+
+        assertThat(updated.getReason()).isEqualTo("price spike extended");
+        assertThat(updated.getMaxDurationSeconds()).isEqualTo(7_200);
+        assertThat(updated.getRestoreBatchIntervalSec()).isEqualTo(120);
+        assertThat(fleet.activity()).isEqualTo(activity + 1);
+        assertThat(fleet.lastActivityMetadata("curtailment_updated")).contains(
+                "\"reason\": {\"new\": \"price spike extended\", \"old\": \"grid event\"}",
+                "\"max_duration_seconds\": {\"new\": 7200, \"old\": 14400}",
+                "\"restore_batch_interval_sec\": {\"new\": 120, \"old\": 0}");
+    }
+
+    @Test
+    void updateChangesOnlyTheFieldsThatAreSet() {
+        LifecycleFleet fleet = new LifecycleFleet("update-one");
+        fleet.addMiners("o", 1);
+        String event = fleet.start(StartCurtailmentRequest.newBuilder().setMaxDurationSeconds(3_600)
+                .setRestoreBatchIntervalSec(30));
+
+        var updated = fleet.operator().updateCurtailmentEvent(update(event).setReason("new reason").build()).getEvent();
+
+        assertThat(updated.getMaxDurationSeconds()).isEqualTo(3_600);
+        assertThat(updated.getRestoreBatchIntervalSec()).isEqualTo(30);
+        assertThat(fleet.lastActivityMetadata("curtailment_updated")).doesNotContain("max_duration_seconds");
+    }
+
+    @Test
+    void updateWithoutAnyFieldIsInvalidArgument() {
+        LifecycleFleet fleet = new LifecycleFleet("update-empty");
+        fleet.addMiners("e", 1);
+        String event = fleet.start();
+
+        var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(fields(e)).containsExactly("reason", "max_duration_seconds", "restore_batch_interval_sec");
+        assertThat(fleet.activity("curtailment_updated")).isZero();
+    }
+
+    @Test
+    void updateValidatesBoundsStrictlyAndNamesEveryField() {
+        LifecycleFleet fleet = new LifecycleFleet("update-bounds");
+        fleet.addMiners("b", 1);
+        String event = fleet.start();
+
+        var e = failure(() -> fleet.adminKey().updateCurtailmentEvent(update(event).setReason("  ")
+                .setMaxDurationSeconds(604_801).setRestoreBatchIntervalSec(3_601).build()));
+        assertThat(fields(e)).containsExactly("reason", "max_duration_seconds", "restore_batch_interval_sec");
+
+        // 4 294 967 295 on the wire: above int32, refused rather than saturated
+        var wide = failure(() -> fleet.adminKey().updateCurtailmentEvent(update(event).setMaxDurationSeconds(-1).build()));
+        assertThat(wide.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(fields(wide)).containsExactly("max_duration_seconds");
+        assertThat(wide.getStatus().getDescription()).contains("4294967295");
+        assertThat(fleet.activity("curtailment_updated")).isZero();
+    }
+
+    @Test
+    void nonAdminMayNotRaiseMaxDurationAboveTheOrganizationDefault() {
+        LifecycleFleet fleet = new LifecycleFleet("update-gate");
+        fleet.addMiners("g", 1);
+        String event = fleet.start();
+
+        var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setMaxDurationSeconds(14_401).build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(info(e).getMetadataOrThrow("field")).isEqualTo("max_duration_seconds");
+
+        var admin = fleet.adminKey().updateCurtailmentEvent(update(event).setMaxDurationSeconds(86_400).build()).getEvent();
+        assertThat(admin.getMaxDurationSeconds()).isEqualTo(86_400);
+        // 0 = the organization default, which a non-admin may always set
+        var reset = fleet.operator().updateCurtailmentEvent(update(event).setMaxDurationSeconds(0).build()).getEvent();
+        assertThat(reset.getMaxDurationSeconds()).isEqualTo(14_400);
+    }
+
+    @Test
+    void nonAdminRestoreIntervalAbove300IsPermissionDenied() {
+        LifecycleFleet fleet = new LifecycleFleet("update-interval");
+        fleet.addMiners("i", 1);
+        String event = fleet.start();
+
+        var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setRestoreBatchIntervalSec(301).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(info(e).getMetadataOrThrow("field")).isEqualTo("restore_batch_interval_sec");
+        assertThat(fleet.adminKey().updateCurtailmentEvent(update(event).setRestoreBatchIntervalSec(900).build())
+                .getEvent().getRestoreBatchIntervalSec()).isEqualTo(900);
+    }
+
+    @Test
+    void anUnboundedEventGetsABoundOnlyFromAnAdmin() {
+        LifecycleFleet fleet = new LifecycleFleet("update-unbounded");
+        fleet.addMiners("n", 1);
+        String event = fleet.start(fleet.adminKey(), StartCurtailmentRequest.newBuilder().setAllowUnbounded(true));
+
+        var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setMaxDurationSeconds(3_600).build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        var bounded = fleet.adminKey().updateCurtailmentEvent(update(event).setMaxDurationSeconds(3_600).build()).getEvent();
+        assertThat(bounded.getAllowUnbounded()).isFalse();
+        assertThat(bounded.getMaxDurationSeconds()).isEqualTo(3_600);
+    }
+
+    @Test
+    void updateOfARestoringEventIsNotUpdatableAndOfATerminalOneIsEventTerminal() {
+        LifecycleFleet fleet = new LifecycleFleet("update-state");
+        fleet.addMiners("s", 1);
+        String event = fleet.start();
+        fleet.operator().stopCurtailment(StopCurtailmentRequest.newBuilder().setEventId(event).build());
+
+        var restoring = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setReason("x").build()));
+        assertThat(restoring.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(info(restoring).getReason()).isEqualTo("EVENT_NOT_UPDATABLE");
+
+        fleet.complete(event);
+        var terminal = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setReason("x").build()));
+        assertThat(terminal.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(info(terminal).getReason()).isEqualTo("EVENT_TERMINAL");
+        assertThat(fleet.activity("curtailment_updated")).isZero();
+    }
+}
