@@ -65,6 +65,7 @@ public final class ReconcilerNode {
     private boolean ticking;
     private boolean stopping;
     private int liveEvents;
+    private int pendingClaims;
     private int liveReplicas = 1;
     private volatile StepHook hook = id -> Uni.createFrom().voidItem();
     private volatile java.util.function.Supplier<Uni<Void>> tickHook = () -> Uni.createFrom().voidItem();
@@ -250,9 +251,9 @@ public final class ReconcilerNode {
                         work = work.chain(() -> releaseEvent(surplus, "surplus"));
                     }
                     for (UUID candidate : live) {
-                        work = work.chain(() -> leases.size() >= share() || leases.lease(candidate).isPresent()
-                                ? Uni.createFrom().voidItem()
-                                : claim(candidate));
+                        work = work.chain(() -> underShare() && leases.lease(candidate).isEmpty()
+                                ? claim(candidate)
+                                : Uni.createFrom().voidItem());
                     }
                     return work;
                 });
@@ -262,11 +263,19 @@ public final class ReconcilerNode {
         return (int) Math.ceil((double) liveEvents / liveReplicas) + 1;
     }
 
+    /** Claims in flight count against the share, so a burst of wake-ups cannot overshoot it. */
+    private boolean underShare() {
+        return leases.size() + pendingClaims < share();
+    }
+
     private Uni<Void> claim(UUID eventId) {
-        return leases.claim(eventId).invoke(lease -> lease.ifPresent(l -> {
-            runs.computeIfAbsent(eventId, id -> new EventRun());
-            requestStep(eventId);
-        })).replaceWithVoid();
+        pendingClaims++;
+        return leases.claim(eventId)
+                .onTermination().invoke(() -> pendingClaims--)
+                .invoke(lease -> lease.ifPresent(l -> {
+                    runs.computeIfAbsent(eventId, id -> new EventRun());
+                    requestStep(eventId);
+                })).replaceWithVoid();
     }
 
     private Uni<Void> releaseEvent(UUID eventId, String cause) {
@@ -311,7 +320,7 @@ public final class ReconcilerNode {
             return;
         }
         liveEvents++;
-        if (leases.size() < share()) {
+        if (underShare()) {
             claim(eventId).subscribe().with(ok -> { }, failure -> LOG.debugf("claim of %s failed: %s", eventId, failure));
         }
     }

@@ -23,7 +23,7 @@ public class FleetCtl {
 
     /** The error handling every entry point shares (the Quarkus main and the tests). */
     public static CommandLine configure(CommandLine commandLine) {
-        return commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof StatusRuntimeException sre) {
                 cmd.getErr().println(GrpcFailure.describe(sre));
             } else {
