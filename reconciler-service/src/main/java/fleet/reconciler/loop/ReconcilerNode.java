@@ -85,9 +85,10 @@ public final class ReconcilerNode {
         this.pool = pool;
         this.settings = settings;
         this.meters = meters;
+        ReconcilerMetrics.register(meters);
         this.connection = new LeaseConnection(vertx, leaseOptions, "reconciler-" + settings.nodeId(), List.of(WORK_CHANNEL));
         this.leases = new EventLeases(connection, pool, settings.nodeId(), meters);
-        this.fencing = new Fencing(pool, settings.nodeId());
+        this.fencing = new Fencing(pool, settings.nodeId(), meters.counter(MetricNames.LOST_RACES)::increment);
         DbClock dbClock = new DbClock(clock);
         MinerCalls miners = new MinerCalls(drivers, dbClock, meters);
         Confirmation confirmation = Confirmation.DEFAULT;

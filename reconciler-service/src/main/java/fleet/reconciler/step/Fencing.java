@@ -46,9 +46,12 @@ public final class Fencing {
     private volatile WriteObserver observer = (e, epoch, what) -> { };
     private volatile WriteHook hook = NO_HOOK;
 
-    public Fencing(Pool pool, String nodeId) {
+    private final Runnable lostRace;
+
+    public Fencing(Pool pool, String nodeId, Runnable lostRace) {
         this.pool = pool;
         this.nodeId = nodeId;
+        this.lostRace = lostRace;
     }
 
     public void observe(WriteObserver o) {
@@ -78,6 +81,7 @@ public final class Fencing {
             }
             int state = rows.iterator().next().getShort("state");
             if (!states.isEmpty() && !states.contains(state)) {
+                lostRace.run(); // the event moved on (e.g. a Stop won): nothing to write, never an error
                 return Uni.createFrom().nullItem();
             }
             ran.set(true);

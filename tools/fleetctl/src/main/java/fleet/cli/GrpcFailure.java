@@ -22,8 +22,9 @@ final class GrpcFailure {
         Status status = e.getStatus();
         StringBuilder line = new StringBuilder("error: ").append(status.getCode());
         String message = status.getDescription();
-        if (status.getCode() == Status.Code.UNAVAILABLE && status.getCause() != null && message == null) {
-            message = status.getCause().getMessage();
+        if (status.getCause() != null && status.getCause().getMessage() != null) {
+            // e.g. UNAVAILABLE "io exception": the cause says what actually failed (connection refused, …)
+            message = (message == null ? "" : message + ": ") + status.getCause().getMessage();
         }
         if (message != null && !message.isBlank()) {
             line.append(": ").append(message.replace('\n', ' '));

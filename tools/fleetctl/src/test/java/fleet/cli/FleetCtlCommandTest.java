@@ -1,0 +1,224 @@
+package fleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import fleet.curtailment.v1.CurtailmentEvent;
+import fleet.curtailment.v1.CurtailmentEventState;
+import fleet.curtailment.v1.CurtailmentMode;
+import fleet.curtailment.v1.CurtailmentPriority;
+import fleet.curtailment.v1.CurtailmentTargetState;
+import fleet.curtailment.v1.FixedKwParams;
+import fleet.curtailment.v1.GetCurtailmentEventResponse;
+import fleet.curtailment.v1.RegisterDevicesRequest;
+import fleet.curtailment.v1.StartCurtailmentRequest;
+import fleet.curtailment.v1.StartCurtailmentResponse;
+import fleet.curtailment.v1.StopCurtailmentRequest;
+import fleet.curtailment.v1.StopCurtailmentResponse;
+import fleet.curtailment.v1.TargetRollup;
+import fleet.curtailment.v1.TargetStateCount;
+import fleet.curtailment.v1.AdminTerminateEventRequest;
+import fleet.curtailment.v1.WatchCurtailmentEventResponse;
+import io.grpc.protobuf.StatusProto;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * fleetctl end to end against a scripted gRPC server: the requests each command sends, what it prints, and its exit
+ * codes (0 ok, 1 the server said no, 2 usage). The run against the real api-service is the demo's.
+ */
+class FleetCtlCommandTest {
+
+    private static final String EVENT = "6f1c1b8e-3c1a-4a53-9d7e-2b9b0a1e4c11";
+
+    private FakeApi api;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new FakeApi();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", api.address(), "--token", "fk_test_token"));
+        return runExactly(all.toArray(String[]::new));
+    }
+
+    private static Run runExactly(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FleetCtl.configure(new CommandLine(new FleetCtl()));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static CurtailmentEvent event(CurtailmentEventState state, double confirmedKw, TargetStateCount... counts) {
+        TargetRollup.Builder rollup = TargetRollup.newBuilder().setConfirmedReductionKw(confirmedKw);
+        int total = 0;
+        for (TargetStateCount c : counts) {
+            rollup.addByState(c);
+            total += c.getCount();
+        }
+        return CurtailmentEvent.newBuilder().setEventId(EVENT).setState(state)
+                .setMode(CurtailmentMode.CURTAILMENT_MODE_FIXED_KW)
+                .setFixedKw(FixedKwParams.newBuilder().setTargetKw(100)).setReason("grid event")
+                .setRollup(rollup.setTotal(total)).build();
+    }
+
+    private static TargetStateCount count(CurtailmentTargetState state, int n) {
+        return TargetStateCount.newBuilder().setState(state).setCount(n).build();
+    }
+
+    @Test
+    void stopSendsForceAndReasonWithTheBearerTokenAndPrintsTheEvent() {
+        api.stopResponse = StopCurtailmentResponse.newBuilder().setEvent(event(
+                CurtailmentEventState.CURTAILMENT_EVENT_STATE_RESTORING, 0,
+                count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_PENDING, 3))).build();
+
+        Run r = run("curtail", "stop", EVENT, "--force", "--reason", "breaker trip");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(api.requests(StopCurtailmentRequest.class)).containsExactly(StopCurtailmentRequest.newBuilder()
+                .setEventId(EVENT).setForce(true).setReason("breaker trip").build());
+        assertThat(api.authorizations).containsExactly("Bearer fk_test_token");
+        assertThat(r.out()).contains("RESTORING", "3 (PENDING 3)");
+    }
+
+    @Test
+    void aRefusalIsOneLineWithCodeReasonAndMetadataAndExitsOne() {
+        api.failWith = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION_VALUE).setMessage("the event must stay curtailed 540 s more")
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("MIN_CURTAILED_DURATION_NOT_ELAPSED")
+                        .setDomain("curtailment").putMetadata("remaining_sec", "540").build())).build());
+
+        Run r = run("curtail", "stop", EVENT);
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().strip()).doesNotContain("\n").isEqualTo("error: FAILED_PRECONDITION: the event must stay"
+                + " curtailed 540 s more [reason MIN_CURTAILED_DURATION_NOT_ELAPSED remaining_sec=540]");
+    }
+
+    @Test
+    void fieldViolationsAreNamedOnTheErrorLine() {
+        api.failWith = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.INVALID_ARGUMENT_VALUE).setMessage("reason: is required")
+                .addDetails(Any.pack(BadRequest.newBuilder().addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                        .setField("reason").setDescription("is required and must not be blank")).build())).build());
+
+        Run r = run("curtail", "terminate", EVENT, "--state", "FAILED", "--reason", " ");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("error: INVALID_ARGUMENT", "[fields: reason is required and must not be blank]");
+        assertThat(api.requests(AdminTerminateEventRequest.class).get(0).getTargetState())
+                .isEqualTo(CurtailmentEventState.CURTAILMENT_EVENT_STATE_FAILED);
+    }
+
+    @Test
+    void usageErrorsExitTwoWithoutCallingTheServer() {
+        assertThat(run("curtail", "start", "--whole-org", "--mode", "full-fleet").exitCode()).as("no --reason").isEqualTo(2);
+        assertThat(run("curtail", "start", "--whole-org", "--mode", "fixed-kw", "--reason", "x").exitCode())
+                .as("fixed-kw without --target-kw").isEqualTo(2);
+        assertThat(run("curtail", "start", "--whole-org", "--racks", "r1", "--mode", "full-fleet", "--reason", "x")
+                .exitCode()).as("two scopes").isEqualTo(2);
+        assertThat(run("curtail", "update", EVENT).exitCode()).as("nothing to update").isEqualTo(2);
+        assertThat(run("devices", "register").exitCode()).as("no source").isEqualTo(2);
+        assertThat(runExactly("curtail", "get", EVENT, "--server", api.address(), "--token", " ").exitCode())
+                .as("blank token").isEqualTo(2);
+        assertThat(api.requests).isEmpty();
+    }
+
+    @Test
+    void startBuildsTheRequestFromItsOptions() {
+        api.startResponse = StartCurtailmentResponse.newBuilder().setEvent(event(
+                CurtailmentEventState.CURTAILMENT_EVENT_STATE_PENDING, 0,
+                count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_PENDING, 2))).build();
+
+        Run r = run("curtail", "start", "--devices", "sim-00001,sim-00002", "--mode", "fixed-kw", "--target-kw", "6.5",
+                "--tolerance-kw", "0.5", "--reason", "price spike", "--priority", "EMERGENCY", "--restore-batch-size", "2",
+                "--restore-interval", "30", "--idempotency-key", "k1");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        StartCurtailmentRequest sent = api.requests(StartCurtailmentRequest.class).get(0);
+        assertThat(sent.getScope().getDeviceIdentifiers().getIdentifiersList()).containsExactly("sim-00001", "sim-00002");
+        assertThat(sent.getMode()).isEqualTo(CurtailmentMode.CURTAILMENT_MODE_FIXED_KW);
+        assertThat(sent.getFixedKw()).isEqualTo(FixedKwParams.newBuilder().setTargetKw(6.5).setToleranceKw(0.5).build());
+        assertThat(sent.getPriority()).isEqualTo(CurtailmentPriority.CURTAILMENT_PRIORITY_EMERGENCY);
+        assertThat(sent.getRestoreBatchSize()).isEqualTo(2);
+        assertThat(sent.getRestoreBatchIntervalSec()).isEqualTo(30);
+        assertThat(sent.getIdempotencyKey()).isEqualTo("k1");
+        assertThat(r.out()).contains(EVENT, "PENDING");
+    }
+
+    @Test
+    void jsonOutputIsTheResponseInProtobufJson() throws Exception {
+        api.getResponse = GetCurtailmentEventResponse.newBuilder().setEvent(event(
+                CurtailmentEventState.CURTAILMENT_EVENT_STATE_ACTIVE, 6.8,
+                count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_CONFIRMED, 2))).setNextTargetPageToken("t").build();
+
+        Run r = run("curtail", "get", EVENT, "-o", "json");
+
+        assertThat(r.exitCode()).isZero();
+        GetCurtailmentEventResponse.Builder parsed = GetCurtailmentEventResponse.newBuilder();
+        JsonFormat.parser().merge(r.out(), parsed);
+        assertThat(parsed.build()).isEqualTo(api.getResponse);
+        assertThat(r.out()).contains("\"confirmed_reduction_kw\": 6.8");
+    }
+
+    @Test
+    void watchDrawsProgressAndExitsZeroAfterTheTerminalState() {
+        api.watchMessages = List.of(
+                WatchCurtailmentEventResponse.newBuilder().setSnapshot(true).setSequence(1).setEvent(event(
+                        CurtailmentEventState.CURTAILMENT_EVENT_STATE_PENDING, 0,
+                        count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_DISPATCHED, 2))).build(),
+                WatchCurtailmentEventResponse.newBuilder().setSequence(2).setEvent(event(
+                        CurtailmentEventState.CURTAILMENT_EVENT_STATE_ACTIVE, 50,
+                        count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_CONFIRMED, 2))).build(),
+                WatchCurtailmentEventResponse.newBuilder().setSequence(3).setEvent(event(
+                        CurtailmentEventState.CURTAILMENT_EVENT_STATE_COMPLETED, 0,
+                        count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_RESOLVED, 2))).build());
+
+        Run r = run("curtail", "watch", EVENT);
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly(
+                "PENDING                 [------------------------]   0% 0.0/100.0 kW confirmed  DISPATCHED 2",
+                "ACTIVE                  [############------------]  50% 50.0/100.0 kW confirmed  CONFIRMED 2",
+                "COMPLETED               [########################] 100% 2/2 restored  RESOLVED 2",
+                "event " + EVENT + " ended COMPLETED");
+    }
+
+    @Test
+    void registerGeneratesASimulatorFleetInBatchesOfTenThousand() {
+        Run r = run("devices", "register", "--count", "10001", "--first-address", "127.1.0.254");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<RegisterDevicesRequest> sent = api.requests(RegisterDevicesRequest.class);
+        assertThat(sent).extracting(RegisterDevicesRequest::getDevicesCount).containsExactly(10_000, 1);
+        var first = sent.get(0).getDevicesList();
+        assertThat(first.subList(0, 3)).extracting(d -> d.getIdentifier() + "@" + d.getHost() + ":" + d.getPort() + "/"
+                + d.getDriver()).containsExactly("sim-00001@127.1.0.254:4028/luxos", "sim-00002@127.1.0.255:4028/luxos",
+                "sim-00003@127.1.1.0:4028/luxos");
+        assertThat(sent.get(1).getDevices(0).getIdentifier()).isEqualTo("sim-10001");
+        assertThat(r.out()).contains("registered 10001 devices: 10001 created, 0 updated");
+    }
+}
