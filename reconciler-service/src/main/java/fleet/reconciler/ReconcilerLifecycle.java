@@ -3,6 +3,8 @@ package fleet.reconciler;
 import fleet.driver.DriverRegistry;
 import fleet.driver.DriverSettings;
 import fleet.reconciler.loop.ReconcilerNode;
+import fleet.reconciler.telemetry.PollerSettings;
+import fleet.reconciler.telemetry.TelemetryPoller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,8 +54,15 @@ public class ReconcilerLifecycle {
     @ConfigProperty(name = "fleet.reconciler.enabled", defaultValue = "true")
     boolean enabled;
 
+    @ConfigProperty(name = "fleet.telemetry.enabled", defaultValue = "true")
+    boolean telemetryEnabled;
+
+    @ConfigProperty(name = "fleet.telemetry.poll-interval", defaultValue = "15s")
+    Duration pollInterval;
+
     private DriverRegistry drivers;
     private ReconcilerNode node;
+    private TelemetryPoller poller;
 
     void start(@Observes StartupEvent event) {
         if (!enabled) {
@@ -67,10 +76,19 @@ public class ReconcilerLifecycle {
         node = new ReconcilerNode(vertx, pool, options, drivers, clock, ReconcilerSettings.defaults(id).withTick(tick),
                 meters);
         node.start().await().atMost(Duration.ofSeconds(30));
-        LOG.infof("reconciler replica %s started", id);
+        if (telemetryEnabled) {
+            poller = new TelemetryPoller(vertx, pool, node.leaseConnection(), drivers, clock,
+                    PollerSettings.defaults().withPollInterval(pollInterval), meters, id);
+            // the poller's shard locks live on the node's lease connection: start it on the node's context
+            node.runOnContext(poller::start);
+        }
+        LOG.infof("reconciler replica %s started (telemetry poller %s)", id, telemetryEnabled ? "on" : "off");
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.stop().await().atMost(Duration.ofSeconds(15));
+        }
         if (node != null) {
             node.stop().await().atMost(Duration.ofSeconds(45));
         }

@@ -38,6 +38,11 @@ public record ReconcilerSettings(String nodeId, Duration tick, Duration confirmI
                 shutdownBudget);
     }
 
+    public ReconcilerSettings withShutdownBudget(Duration value) {
+        return new ReconcilerSettings(nodeId, tick, confirmInterval, driftInterval, liveWindow, dispatchBatch, sendChunk,
+                value);
+    }
+
     public ReconcilerSettings withLiveWindow(Duration value) {
         return new ReconcilerSettings(nodeId, tick, confirmInterval, driftInterval, value, dispatchBatch, sendChunk,
                 shutdownBudget);

@@ -145,7 +145,8 @@ final class Topic {
         synchronized (this) {
             reads++;
         }
-        reader.apply(key).subscribe().with(view -> onRead(view, served), failure -> onFailure(failure, served));
+        // deferred: a reader that throws instead of failing its Uni still ends this read
+        Uni.createFrom().deferred(() -> reader.apply(key)).subscribe().with(view -> onRead(view, served), failure -> onFailure(failure, served));
     }
 
     private void onRead(EventQueries.EventView view, List<Watcher> served) {

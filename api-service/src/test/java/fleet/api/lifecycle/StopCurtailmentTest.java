@@ -207,6 +207,31 @@ class StopCurtailmentTest {
     }
 
     @Test
+    void concurrentStopsBeginTheRestoreOnceAndEchoTheRest() throws Exception {
+        LifecycleFleet fleet = new LifecycleFleet("stop-concurrent");
+        fleet.addMiners("k", 4);
+        String event = fleet.start();
+        fleet.makeActive(event, 10);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            List<java.util.concurrent.Callable<String>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                calls.add(() -> fleet.operator().stopCurtailment(stop(event)).getEvent().getRestoreStartedAt().toString());
+            }
+            java.util.Set<String> restoreStarts = new java.util.HashSet<>();
+            for (var f : pool.invokeAll(calls)) {
+                restoreStarts.add(f.get());
+            }
+            assertThat(restoreStarts).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fleet.activity("curtailment_stopped")).isEqualTo(1);
+        assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 1"
+                + " AND desired_state = 2", event)).isEqualTo(4L);
+    }
+
+    @Test
     void stopValidatesItsFieldsAndScopesToTheOrganization() {
         LifecycleFleet fleet = new LifecycleFleet("stop-validate");
         fleet.addMiners("v", 1);

@@ -40,6 +40,8 @@ public final class EventLeases {
     private final Pool pool;
     private final String owner;
     private final Map<UUID, Lease> owned = new LinkedHashMap<>();
+    /** Read by other threads (health, tests); replaced on every change made on the loop's context. */
+    private volatile List<UUID> snapshot = List.of();
     private final AtomicInteger held = new AtomicInteger();
     private final MeterRegistry meters;
 
@@ -57,6 +59,16 @@ public final class EventLeases {
 
     public Collection<Lease> all() {
         return List.copyOf(owned.values());
+    }
+
+    /** The leased event ids, safe to read from any thread. */
+    public List<UUID> snapshot() {
+        return snapshot;
+    }
+
+    private void changed() {
+        held.set(owned.size());
+        snapshot = List.copyOf(owned.keySet());
     }
 
     public int size() {
@@ -84,7 +96,7 @@ public final class EventLeases {
                 Row r = rows.iterator().next();
                 Lease lease = new Lease(eventId, key, r.getLong("lease_epoch"), generation);
                 owned.put(eventId, lease);
-                held.set(owned.size());
+                changed();
                 meters.counter(MetricNames.LEASE_CLAIMS).increment();
                 LOG.debugf("claimed event %s at epoch %d", eventId, lease.epoch());
                 return Uni.createFrom().item(Optional.of(lease));
@@ -95,7 +107,7 @@ public final class EventLeases {
     /** Gives the event up (terminal, surplus, fenced). */
     public Uni<Void> release(UUID eventId, String cause) {
         Lease lease = owned.remove(eventId);
-        held.set(owned.size());
+        changed();
         if (lease == null) {
             return Uni.createFrom().voidItem();
         }
@@ -113,7 +125,7 @@ public final class EventLeases {
             meters.counter(MetricNames.LEASES_LOST, "cause", cause).increment(dropped.size());
         }
         owned.clear();
-        held.set(0);
+        changed();
         return dropped;
     }
 
@@ -135,7 +147,7 @@ public final class EventLeases {
             meters.counter(MetricNames.LEASES_LOST, "cause", "verify").increment(dropped.size());
             LOG.warnf("leases no longer held according to pg_locks: %s", dropped);
         }
-        held.set(owned.size());
+        changed();
         return dropped;
     }
 }

@@ -172,7 +172,7 @@ public final class ReconcilerNode {
 
     /** The events this replica leases right now (a copy, safe from any thread). */
     public Set<UUID> ownedEvents() {
-        return Set.copyOf(leases.all().stream().map(EventLeases.Lease::eventId).toList());
+        return Set.copyOf(leases.snapshot());
     }
 
     public LeaseConnection leaseConnection() {
@@ -181,6 +181,11 @@ public final class ReconcilerNode {
 
     public Context context() {
         return context;
+    }
+
+    /** Runs {@code task} on this replica's context (companions that share the lease connection start there). */
+    public void runOnContext(Runnable task) {
+        context.runOnContext(ignored -> task.run());
     }
 
     // ---- the loop ------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ final class ReconcilerHarness implements AutoCloseable {
     final List<ReconcilerNode> nodes = new ArrayList<>();
     final List<DriverRegistry> registries = new ArrayList<>();
     final List<Pool> pools = new ArrayList<>();
+    final List<fleet.reconciler.telemetry.TelemetryPoller> pollers = new ArrayList<>();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     ReconcilerHarness(String name, int miners, String firstAddress) {
@@ -85,13 +86,25 @@ final class ReconcilerHarness implements AutoCloseable {
                 .busyRetries(2).busyBackoffInitial(Duration.ofMillis(50)).busyBackoffMax(Duration.ofMillis(200)).build());
         ReconcilerSettings settings = ReconcilerSettings.defaults(nodeId).withTick(Duration.ofMillis(500))
                 .withConfirmInterval(Duration.ofMillis(500)).withDriftInterval(Duration.ofMillis(500))
-                .withLiveWindow(Duration.ofSeconds(5));
+                .withLiveWindow(Duration.ofSeconds(5)).withShutdownBudget(Duration.ofSeconds(5));
         ReconcilerNode node = new ReconcilerNode(vertx, pool, connectOptions(), drivers, Clock.systemUTC(), settings, meters);
         node.start().await().atMost(Duration.ofSeconds(10));
         nodes.add(node);
         registries.add(drivers);
         pools.add(pool);
         return node;
+    }
+
+    /** Starts the real telemetry poller on a replica's lease connection (fast interval for tests). */
+    fleet.reconciler.telemetry.TelemetryPoller startPoller(ReconcilerNode node, int index) {
+        fleet.reconciler.telemetry.TelemetryPoller poller = new fleet.reconciler.telemetry.TelemetryPoller(vertx,
+                pools.get(index), node.leaseConnection(), registries.get(index), Clock.systemUTC(),
+                fleet.reconciler.telemetry.PollerSettings.defaults().withPollInterval(Duration.ofMillis(500))
+                        .withShardCheckInterval(Duration.ofMillis(500)),
+                meters, node.nodeId());
+        node.runOnContext(poller::start);
+        pollers.add(poller);
+        return poller;
     }
 
     /** A PENDING FULL_FLEET event over {@code devices} (indexes into the fleet), like StartCurtailment writes it. */
@@ -183,8 +196,11 @@ final class ReconcilerHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        for (var p : pollers) {
+            p.stop().await().atMost(Duration.ofSeconds(20));
+        }
         for (ReconcilerNode n : nodes) {
-            n.stop().await().atMost(Duration.ofSeconds(15));
+            n.stop().await().atMost(Duration.ofSeconds(20));
         }
         registries.forEach(DriverRegistry::close);
         pools.forEach(p -> p.close().await().atMost(Duration.ofSeconds(5)));

@@ -65,6 +65,11 @@ public final class StartBench implements Runnable {
                 + " session_preload_libraries=auto_explain with auto_explain.log_min_duration=0).")
         List<String> dbSettings = new ArrayList<>();
 
+        @Option(names = "--experiment-sql", description = "SQL run on the bench database after the api-service migrated"
+                + " it and before measuring (repeatable), to measure a schema change before proposing it, e.g."
+                + " \"CREATE INDEX ON curtailment_target (event_id, rank, id)\". Flagged in the table.")
+        List<String> experimentSql = new ArrayList<>();
+
         @Option(names = "--keep-db", description = "Leave the database behind for inspection.")
         boolean keepDb;
 
@@ -88,7 +93,7 @@ public final class StartBench implements Runnable {
             Path app = apiApp != null ? apiApp : findApiApp();
             Path log = apiLog != null ? apiLog : Files.createTempFile("bench-api-service-", ".log");
             StartBenchmark.Options options = new StartBenchmark.Options(sizes, runs, warmups, dbHost, dbPort, dbUser,
-                    dbPassword, dbName, dbSettings, keepDb, app, apiHeap, apiJvmArgs, log);
+                    dbPassword, dbName, dbSettings, experimentSql, keepDb, app, apiHeap, apiJvmArgs, log);
             StartBenchmark.Report report = new StartBenchmark(options, System.out).run();
             System.out.print(StartBenchmark.table(report));
             return 0;

@@ -40,7 +40,7 @@ public final class StartBenchmark {
 
     /** What to run. {@code runs}/{@code warmups} null = per size: 7/2 below 100 000 devices, 5/1 from 100 000. */
     public record Options(List<Integer> sizes, Integer runs, Integer warmups, String dbHost, int dbPort, String dbUser,
-            String dbPassword, String dbName, List<String> dbSettings, boolean keepDb, Path apiApp, String apiHeap, List<String> apiJvmArgs,
+            String dbPassword, String dbName, List<String> dbSettings, List<String> experimentSql, boolean keepDb, Path apiApp, String apiHeap, List<String> apiJvmArgs,
             Path apiLog) {
 
         int runsFor(int size) {
@@ -88,7 +88,7 @@ public final class StartBenchmark {
 
     /** The whole run. */
     public record Report(List<SizeResult> sizes, String apiHeap, boolean kernelPeak, long apiPid, Path apiLog,
-            String loadBefore, String loadAfter) {
+            String loadBefore, String loadAfter, List<String> experimentSql) {
     }
 
     /** {@code /proc/loadavg}'s 1/5/15-minute averages: other work on the machine skews every figure. */
@@ -133,12 +133,18 @@ public final class StartBenchmark {
             List<SizeResult> results = new ArrayList<>();
             try (Connection c = db.connect()) {
                 BenchDatabase.createCopyTable(c);
+                for (String sql : options.experimentSql()) {
+                    progress.printf("EXPERIMENT: schema changed before measuring: %s%n", sql);
+                    try (var st = c.createStatement()) {
+                        st.execute(sql);
+                    }
+                }
                 for (int size : options.sizes()) {
                     results.add(runSize(c, channel, api, size, kernelPeak));
                 }
             }
             return new Report(results, options.apiHeap(), kernelPeak, api.pid(), options.apiLog(), loadBefore,
-                    loadAverage());
+                    loadAverage(), options.experimentSql());
         } finally {
             if (channel != null) {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -286,7 +292,11 @@ public final class StartBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%n StartCurtailment benchmark — FULL_FLEET, whole org; gRPC (h2c) to one api-service"
                 + " (-Xmx%s), PostgreSQL; %d CPUs%n", report.apiHeap(), Runtime.getRuntime().availableProcessors()));
-        sb.append(" latencies in ms: median / p95 (nearest rank) over the measured runs, after the warm-ups\n\n");
+        sb.append(" latencies in ms: median / p95 (nearest rank) over the measured runs, after the warm-ups\n");
+        for (String sql : report.experimentSql()) {
+            sb.append(" EXPERIMENT — not the project's schema: ").append(sql).append('\n');
+        }
+        sb.append('\n');
         String header = String.format("| %9s | %12s | %17s | %17s | %17s | %10s | %14s | %13s |", "devices",
                 "runs (+warm)", "Preview med / p95", "Start med / p95", "COPY med / p95", "Start/COPY", "peak RSS Start",
                 "peak RSS Prev");

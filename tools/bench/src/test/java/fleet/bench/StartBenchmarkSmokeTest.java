@@ -27,7 +27,7 @@ class StartBenchmarkSmokeTest {
         TestDatabase pg = TestDatabase.get();
         Path log = Files.createTempFile("bench-smoke-api-service-", ".log");
         var options = new StartBenchmark.Options(List.of(200), 2, 1, pg.host(), pg.port(), pg.user(), pg.password(),
-                "fleet_bench_smoke", List.of(), false, app, "256m", List.of(), log);
+                "fleet_bench_smoke", List.of(), List.of(), false, app, "256m", List.of(), log);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
         StartBenchmark.Report report = new StartBenchmark(options, new PrintStream(progress, true, StandardCharsets.UTF_8))
