@@ -107,4 +107,43 @@ public class ReconcilerLifecycle {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         return (host == null || host.isBlank() ? "reconciler" : host) + "-" + suffix;
     }
+
+    // ---- operator-command executor (SPEC §7.4) ---------------------------------------------------------------------
+    // Observers of their own: started after start() (it shares start()'s driver registry, so the per-miner write queue
+    // also orders operator commands against curtail commands) and stopped before stop() closes that registry.
+
+    @ConfigProperty(name = "fleet.commands.enabled", defaultValue = "true")
+    boolean commandsEnabled;
+
+    @ConfigProperty(name = "fleet.commands.max-in-flight", defaultValue = "64")
+    int commandsMaxInFlight;
+
+    @ConfigProperty(name = "fleet.commands.visibility-timeout", defaultValue = "5m")
+    Duration commandsVisibilityTimeout;
+
+    @ConfigProperty(name = "fleet.commands.attempt-timeout", defaultValue = "2m")
+    Duration commandsAttemptTimeout;
+
+    private fleet.reconciler.commands.CommandExecutor commands;
+
+    void startCommands(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 600)
+            StartupEvent event) {
+        if (!commandsEnabled || drivers == null || node == null) {
+            LOG.info("operator-command executor disabled");
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl).setUser(user).setPassword(password.orElse(""));
+        var settings = fleet.reconciler.commands.CommandSettings.defaults().withMaxInFlight(commandsMaxInFlight)
+                .withTimeouts(commandsVisibilityTimeout, commandsAttemptTimeout);
+        commands = new fleet.reconciler.commands.CommandExecutor(vertx, pool, options, drivers, settings, meters,
+                node.nodeId());
+        commands.start().await().atMost(Duration.ofSeconds(10));
+    }
+
+    void stopCommands(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)
+            ShutdownEvent event) {
+        if (commands != null) {
+            commands.stop().await().atMost(Duration.ofSeconds(45));
+        }
+    }
 }

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param driftInterval    how often confirmed targets are checked against the poller's samples
  * @param liveWindow       a replica whose heartbeat is older than this is not counted as live
  * @param dispatchBatch    the most targets one step sends commands to (bounds a step's duration and memory)
- * @param sendChunk        sends between two re-checks of the event's state (a Stop racing a dispatch wins)
+ * @param sendChunk        the most sends (and confirmation reads) in flight for one step (a sliding window)
  * @param shutdownBudget   how long shutdown waits for in-flight steps before abandoning them
  */
 public record ReconcilerSettings(String nodeId, Duration tick, Duration confirmInterval, Duration driftInterval,
@@ -20,7 +20,7 @@ public record ReconcilerSettings(String nodeId, Duration tick, Duration confirmI
 
     public static ReconcilerSettings defaults(String nodeId) {
         return new ReconcilerSettings(nodeId, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), 10_000, 256, Duration.ofSeconds(30));
+                Duration.ofSeconds(10), 10_000, 512, Duration.ofSeconds(30));
     }
 
     public ReconcilerSettings withTick(Duration value) {

@@ -36,6 +36,21 @@ final class ReconcilerMetrics {
         Counter.builder(MetricNames.RESTORE_FAILURES).register(meters);
         Counter.builder(MetricNames.CURTAIL_FAILURES).register(meters);
         Timer.builder(MetricNames.TICK_DURATION).register(meters);
+        // the poller's failure reasons (kind, or refused_<reason>): present at zero before the first failure
+        for (CommandOutcome.Kind kind : CommandOutcome.Kind.values()) {
+            if (kind.succeeded()) {
+                continue;
+            }
+            String base = kind.name().toLowerCase(Locale.ROOT);
+            if (kind == CommandOutcome.Kind.REFUSED) {
+                for (fleet.driver.RefusalReason reason : fleet.driver.RefusalReason.values()) {
+                    Counter.builder(MetricNames.TELEMETRY_POLL_FAILURES)
+                            .tag("reason", base + "_" + reason.name().toLowerCase(Locale.ROOT)).register(meters);
+                }
+            } else {
+                Counter.builder(MetricNames.TELEMETRY_POLL_FAILURES).tag("reason", base).register(meters);
+            }
+        }
         Timer.builder(MetricNames.START_TO_FIRST_COMMAND).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(60)).register(meters);
         for (String phase : List.of("curtail", "restore")) {

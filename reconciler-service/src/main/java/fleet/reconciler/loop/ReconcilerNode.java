@@ -90,7 +90,7 @@ public final class ReconcilerNode {
         this.leases = new EventLeases(connection, pool, settings.nodeId(), meters);
         this.fencing = new Fencing(pool, settings.nodeId(), meters.counter(MetricNames.LOST_RACES)::increment);
         DbClock dbClock = new DbClock(clock);
-        MinerCalls miners = new MinerCalls(drivers, dbClock, meters);
+        MinerCalls miners = new MinerCalls(vertx.getDelegate(), drivers, dbClock, meters, settings.sendChunk());
         Confirmation confirmation = Confirmation.DEFAULT;
         this.stepper = new EventStepper(pool,
                 new CurtailPhase(pool, fencing, miners, dbClock, meters, confirmation),

@@ -6,7 +6,9 @@ import fleet.driver.DriverRegistry;
 import fleet.driver.TelemetrySample;
 import fleet.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,63 +27,61 @@ public final class MinerCalls {
     public record Sent(TargetRef target, CommandOutcome outcome) {
     }
 
+    private final io.vertx.core.Vertx vertx;
     private final DriverRegistry drivers;
     private final DbClock clock;
     private final MeterRegistry meters;
+    private final int readWindow;
 
-    public MinerCalls(DriverRegistry drivers, DbClock clock, MeterRegistry meters) {
+    public MinerCalls(io.vertx.core.Vertx vertx, DriverRegistry drivers, DbClock clock, MeterRegistry meters, int readWindow) {
+        this.vertx = vertx;
         this.drivers = drivers;
         this.clock = clock;
         this.meters = meters;
+        this.readWindow = readWindow;
     }
 
     /**
-     * Sends {@code command} to every target, {@code chunk} at a time; before each chunk {@code stillWanted} is asked
-     * (a database re-check) and {@code cancelled} (set by a NOTIFY) is consulted before every single send.
+     * Sends {@code command} to every target with at most {@code window} sends in flight (a sliding window, so one slow
+     * miner never holds up the others). Before the first send and then every 200 ms while sending,
+     * {@code stillWanted} re-reads the event; once it says no, or {@code cancelled} (a NOTIFY) says so, no further
+     * send starts: a Stop racing a dispatch wins. Targets not sent come back with a null outcome.
      */
-    public Uni<List<Sent>> send(List<TargetRef> targets, int chunk, String commandName,
+    public Uni<List<Sent>> send(List<TargetRef> targets, int window, String commandName,
             Function<TargetRef, Uni<CommandOutcome>> command, Supplier<Uni<Boolean>> stillWanted,
             BooleanSupplier cancelled, Runnable onFirstSend) {
-        List<Sent> results = new ArrayList<>(targets.size());
-        return sendFrom(targets, 0, chunk, commandName, command, stillWanted, cancelled, onFirstSend, results)
-                .replaceWith(results);
-    }
-
-    private Uni<Void> sendFrom(List<TargetRef> targets, int from, int chunk, String commandName,
-            Function<TargetRef, Uni<CommandOutcome>> command, Supplier<Uni<Boolean>> stillWanted,
-            BooleanSupplier cancelled, Runnable onFirstSend, List<Sent> results) {
-        if (from >= targets.size()) {
-            return Uni.createFrom().voidItem();
+        if (targets.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
-        int to = Math.min(targets.size(), from + chunk);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean first = new AtomicBoolean(true);
         return stillWanted.get().chain(wanted -> {
             if (!wanted || cancelled.getAsBoolean()) {
-                for (int i = from; i < targets.size(); i++) {
-                    results.add(new Sent(targets.get(i), null));
-                }
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(targets.stream().map(t -> new Sent(t, null)).toList());
             }
-            List<Uni<Sent>> calls = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                TargetRef t = targets.get(i);
-                if (i == 0) {
-                    onFirstSend.run();
-                }
-                calls.add(Uni.createFrom().deferred(() -> {
-                    if (cancelled.getAsBoolean()) {
-                        return Uni.createFrom().item(new Sent(t, null));
-                    }
-                    return command.apply(t)
-                            .onFailure().recoverWithItem(CommandOutcome::fromFailure)
-                            .invoke(o -> meters.counter(MetricNames.MINER_COMMANDS, "command", commandName,
-                                    "outcome", o.kind().name().toLowerCase(Locale.ROOT)).increment())
-                            .map(o -> new Sent(t, o));
-                }));
-            }
-            return Uni.join().all(calls).andCollectFailures()
-                    .invoke(results::addAll)
-                    .chain(() -> sendFrom(targets, to, chunk, commandName, command, stillWanted, cancelled,
-                            onFirstSend, results));
+            long timer = vertx.setPeriodic(200, id -> stillWanted.get().subscribe().with(
+                    w -> {
+                        if (!w) {
+                            stop.set(true);
+                        }
+                    }, failure -> { }));
+            return Multi.createFrom().iterable(targets)
+                    .onItem().transformToUni(t -> Uni.createFrom().deferred(() -> {
+                        if (stop.get() || cancelled.getAsBoolean()) {
+                            return Uni.createFrom().item(new Sent(t, null));
+                        }
+                        if (first.compareAndSet(true, false)) {
+                            onFirstSend.run();
+                        }
+                        return command.apply(t)
+                                .onFailure().recoverWithItem(CommandOutcome::fromFailure)
+                                .invoke(o -> meters.counter(MetricNames.MINER_COMMANDS, "command", commandName,
+                                        "outcome", o.kind().name().toLowerCase(Locale.ROOT)).increment())
+                                .map(o -> new Sent(t, o));
+                    }))
+                    .merge(window)
+                    .collect().asList()
+                    .onTermination().invoke(() -> vertx.cancelTimer(timer));
         });
     }
 
@@ -90,13 +90,18 @@ public final class MinerCalls {
         if (targets.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<Uni<Observation>> reads = new ArrayList<>(targets.size());
-        for (TargetRef t : targets) {
-            reads.add(drivers.driverFor(t.endpoint()).readTelemetry(t.endpoint())
-                    .map(this::observation)
-                    .onFailure().recoverWithNull());
-        }
-        return Uni.join().all(reads).andCollectFailures();
+        Observation[] out = new Observation[targets.size()];
+        return Multi.createFrom().range(0, targets.size())
+                .onItem().transformToUni(i -> Uni.createFrom().deferred(() -> {
+                    TargetRef t = targets.get(i);
+                    return drivers.driverFor(t.endpoint()).readTelemetry(t.endpoint())
+                            .map(this::observation)
+                            .onFailure().recoverWithNull()
+                            .invoke(o -> out[i] = o);
+                }))
+                .merge(readWindow)
+                .collect().last()
+                .map(ignored -> java.util.Arrays.asList(out));
     }
 
     private Observation observation(TelemetrySample s) {

@@ -51,10 +51,14 @@ final class PollerReplica implements AutoCloseable {
     private final Context context;
 
     PollerReplica(String id, PollerTestDb db, PollerSettings settings) {
+        this(id, db, settings, DRIVER_SETTINGS);
+    }
+
+    PollerReplica(String id, PollerTestDb db, PollerSettings settings, DriverSettings driverSettings) {
         this.id = id;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
         this.pool = db.pool(vertx, 4);
-        this.drivers = new DriverRegistry(vertx, Clock.systemUTC(), DRIVER_SETTINGS);
+        this.drivers = new DriverRegistry(vertx, Clock.systemUTC(), driverSettings);
         this.lease = new LeaseConnection(vertx, db.connectOptions(), "telemetry-test-" + id, List.of());
         this.poller = new TelemetryPoller(vertx, pool, lease, drivers, Clock.systemUTC(), settings, meters, id);
         this.context = vertx.getOrCreateContext();

@@ -22,41 +22,75 @@ import org.flywaydb.core.Flyway;
 /**
  * A database of the poller tests' own, on the server {@link TestDatabase} found. The poller polls every row of
  * {@code device} and fair-shares by {@code reconciler_member}, and advisory locks are per database: in the shared test
- * database it would poll other suites' devices (writing their telemetry) and count their replicas. Recreated once
- * per JVM; each test class starts from empty tables.
+ * database it would poll other suites' devices (writing their telemetry) and count their replicas.
+ *
+ * <p>One database per JVM ({@code fleet_telemetry_test_<pid>}), so two builds running these tests at once do not
+ * drop each other's. A JDBC connection stays open for the JVM's life: a stale database (a killed JVM's) is dropped
+ * by the next run with a plain {@code DROP DATABASE}, which PostgreSQL refuses while anyone is connected, so a live
+ * run's database is never dropped. Each test class starts from empty tables.
  */
 final class PollerTestDb {
 
-    private static final String NAME = "fleet_telemetry_test";
+    private static final String PREFIX = "fleet_telemetry_test_";
     private static volatile PollerTestDb instance;
 
     private final TestDatabase server;
+    private final String name;
+    /** Held open so that no other run's clean-up can drop this database. */
+    private final Connection pin;
 
-    private PollerTestDb(TestDatabase server) {
+    private PollerTestDb(TestDatabase server, String name) throws SQLException {
         this.server = server;
+        this.name = name;
+        this.pin = connect();
     }
 
     static synchronized PollerTestDb get() {
         if (instance == null) {
             TestDatabase server = TestDatabase.get();
+            String name = PREFIX + ProcessHandle.current().pid();
             String admin = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres";
             try (Connection c = DriverManager.getConnection(admin, server.user(), server.password());
                  Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
-                st.execute("CREATE DATABASE " + NAME);
+                List<String> stale = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
+                        + PREFIX + "%'")) {
+                    while (rs.next()) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+                for (String db : stale) {
+                    try {
+                        st.execute("DROP DATABASE \"" + db + "\"");
+                    } catch (SQLException inUse) {
+                        // another run is using it
+                    }
+                }
+                st.execute("CREATE DATABASE \"" + name + "\"");
+                PollerTestDb db = new PollerTestDb(server, name);
+                Flyway.configure().dataSource(db.jdbcUrl(), server.user(), server.password())
+                        .locations("classpath:db/migration").load().migrate();
+                instance = db;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> db.drop(admin), "drop-" + name));
             } catch (SQLException e) {
-                throw new IllegalStateException("could not create " + NAME, e);
+                throw new IllegalStateException("could not create the poller tests' database", e);
             }
-            PollerTestDb db = new PollerTestDb(server);
-            Flyway.configure().dataSource(db.jdbcUrl(), server.user(), server.password())
-                    .locations("classpath:db/migration").load().migrate();
-            instance = db;
         }
         return instance;
     }
 
+    private void drop(String admin) {
+        try (Connection c = DriverManager.getConnection(admin, server.user(), server.password());
+             Statement st = c.createStatement()) {
+            pin.close();
+            st.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            // best effort: the next run drops it
+        }
+    }
+
     String jdbcUrl() {
-        return "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + NAME;
+        return "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + name;
     }
 
     Connection connect() throws SQLException {
@@ -64,7 +98,7 @@ final class PollerTestDb {
     }
 
     PgConnectOptions connectOptions() {
-        return new PgConnectOptions().setHost(server.host()).setPort(server.port()).setDatabase(NAME)
+        return new PgConnectOptions().setHost(server.host()).setPort(server.port()).setDatabase(name)
                 .setUser(server.user()).setPassword(server.password());
     }
 
