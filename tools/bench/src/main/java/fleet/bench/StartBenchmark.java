@@ -84,6 +84,18 @@ public final class StartBenchmark {
         public double startToCopy() {
             return start.median() / copy.median();
         }
+
+        /**
+         * Median of the per-repetition ratios Start_i / COPY_i. Each COPY runs right after its Start, so on a machine
+         * with varying background load this pairs both under the same conditions and is the steadier figure.
+         */
+        public double pairedStartToCopy() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < start.ms().size(); i++) {
+                ratios.add(start.ms().get(i) / copy.ms().get(i));
+            }
+            return new Samples(ratios).median();
+        }
     }
 
     /** The whole run. */
@@ -297,21 +309,24 @@ public final class StartBenchmark {
             sb.append(" EXPERIMENT — not the project's schema: ").append(sql).append('\n');
         }
         sb.append('\n');
-        String header = String.format("| %9s | %12s | %17s | %17s | %17s | %10s | %14s | %13s |", "devices",
-                "runs (+warm)", "Preview med / p95", "Start med / p95", "COPY med / p95", "Start/COPY", "peak RSS Start",
-                "peak RSS Prev");
+        String header = String.format("| %9s | %12s | %17s | %17s | %17s | %10s | %13s | %14s | %13s |",
+                "devices", "runs (+warm)", "Preview med / p95", "Start med / p95", "COPY med / p95", "Start/COPY",
+                "paired ratio", "peak RSS Start", "peak RSS Prev");
         sb.append(header).append('\n');
         sb.append(header.replaceAll("[^|]", "-")).append('\n');
         for (SizeResult r : report.sizes()) {
-            sb.append(String.format("| %,9d | %12s | %17s | %17s | %17s | %9.2fx | %14s | %13s |%n", r.devices(),
-                    r.runs() + " (+" + r.warmups() + ")", pair(r.preview()), pair(r.start()), pair(r.copy()),
-                    r.startToCopy(), (r.startPeakRssKb() / 1024) + " MB", (r.previewPeakRssKb() / 1024) + " MB"));
+            sb.append(String.format("| %,9d | %12s | %17s | %17s | %17s | %9.2fx | %12.2fx | %14s | %13s |%n",
+                    r.devices(), r.runs() + " (+" + r.warmups() + ")", pair(r.preview()), pair(r.start()),
+                    pair(r.copy()), r.startToCopy(), r.pairedStartToCopy(), (r.startPeakRssKb() / 1024) + " MB",
+                    (r.previewPeakRssKb() / 1024) + " MB"));
         }
         sb.append('\n');
         for (SizeResult r : report.sizes()) {
             sb.append(String.format(" setup %,d devices: RegisterDevices %.1f s, telemetry INSERT %.1f s%n", r.devices(),
                     r.registerSeconds(), r.telemetrySeconds()));
         }
+        sb.append(" Start/COPY = median Start / median COPY; paired ratio = median over the repetitions of Start_i /"
+                + " COPY_i (each COPY runs right after its Start).\n");
         sb.append(" COPY = pgjdbc CopyManager COPY … FROM STDIN of the same target rows into a scratch table"
                 + " (LIKE curtailment_target INCLUDING ALL: same columns, CHECKs, indexes; no foreign keys), committed.\n");
         sb.append(" peak RSS = the api-service's VmHWM during the calls (high-water mark reset before each call"
@@ -319,9 +334,10 @@ public final class StartBenchmark {
         sb.append(" load average (1/5/15 min) before ").append(report.loadBefore()).append(", after ")
                 .append(report.loadAfter()).append("; api-service log ").append(report.apiLog()).append('\n');
         report.sizes().stream().filter(r -> r.devices() == 100_000).findFirst().ifPresent(r -> sb.append(String.format(
-                "%n SPEC §10: Start of 100 000 targets within 3x the bare COPY: %.2fx -> %s;"
+                "%n SPEC §10: Start of 100 000 targets within 3x the bare COPY: %.2fx (paired %.2fx) -> %s;"
                         + " api-service resident memory during the Start < 512 MB: %d MB -> %s%n",
-                r.startToCopy(), r.startToCopy() <= 3.0 ? "MET" : "MISSED", r.startPeakRssKb() / 1024,
+                r.startToCopy(), r.pairedStartToCopy(), r.startToCopy() <= 3.0 ? "MET" : "MISSED",
+                r.startPeakRssKb() / 1024,
                 r.startPeakRssKb() < 512 * 1024 ? "MET" : "MISSED")));
         return sb.toString();
     }

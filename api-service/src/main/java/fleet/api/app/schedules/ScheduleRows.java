@@ -1,0 +1,90 @@
+package fleet.api.app.schedules;
+
+import fleet.api.app.ScopeSpec;
+import fleet.domain.schedule.ActionType;
+import fleet.domain.schedule.CronWindow;
+import fleet.domain.schedule.DailyWindow;
+import fleet.domain.schedule.ScheduleAction;
+import fleet.domain.schedule.ScheduleWindow;
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code schedule} rows ↔ {@link ScheduleSpec}. */
+final class ScheduleRows {
+
+    /** The select list a {@link #view} reads. */
+    static final String COLUMNS = "id, name, selector, action_type, action_power_w, revert_type, revert_power_w, time_zone,"
+            + " window_kind, start_time, end_time, days_mask, cron_expression, duration_sec, priority, enabled, version,"
+            + " created_at, updated_at";
+
+    /** The definition columns, in the order of {@link #definitionParams}. */
+    static final String DEFINITION_COLUMNS = "name, selector, action_type, action_power_w, revert_type, revert_power_w,"
+            + " time_zone, window_kind, start_time, end_time, days_mask, cron_expression, duration_sec, priority, enabled";
+
+    private ScheduleRows() {
+    }
+
+    static ScheduleView view(Row r) {
+        return new ScheduleView(r.getUUID("id"), spec(r), r.getLong("version"), r.getOffsetDateTime("created_at"),
+                r.getOffsetDateTime("updated_at"));
+    }
+
+    static ScheduleSpec spec(Row r) {
+        return new ScheduleSpec(r.getString("name"), ScopeSpec.fromJson(r.getJsonObject("selector")),
+                action(r.getString("action_type"), r.getInteger("action_power_w")),
+                action(r.getString("revert_type"), r.getInteger("revert_power_w")),
+                ZoneId.of(r.getString("time_zone")), window(r), r.getInteger("priority"), r.getBoolean("enabled"));
+    }
+
+    /** The window of a row holding window_kind, start_time, end_time, days_mask, cron_expression, duration_sec. */
+    static ScheduleWindow window(Row r) {
+        if ("DAILY".equals(r.getString("window_kind"))) {
+            return new DailyWindow(r.getLocalTime("start_time"), r.getLocalTime("end_time"), days(r.getInteger("days_mask")));
+        }
+        return CronWindow.of(r.getString("cron_expression"), Duration.ofSeconds(r.getInteger("duration_sec")));
+    }
+
+    private static ScheduleAction action(String type, Integer watts) {
+        return new ScheduleAction(ActionType.fromDb(type).orElseThrow(), watts);
+    }
+
+    static Set<DayOfWeek> days(int mask) {
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        for (DayOfWeek d : DayOfWeek.values()) {
+            if ((mask & (1 << (d.getValue() - 1))) != 0) {
+                days.add(d);
+            }
+        }
+        return days;
+    }
+
+    static short mask(Set<DayOfWeek> days) {
+        int mask = 0;
+        for (DayOfWeek d : days) {
+            mask |= 1 << (d.getValue() - 1);
+        }
+        return (short) mask;
+    }
+
+    /** Values for {@link #DEFINITION_COLUMNS}, in order. */
+    static List<Object> definitionParams(ScheduleSpec s) {
+        List<Object> out = new ArrayList<>(Arrays.asList(s.name(), s.selector().toJson(), s.action().type().dbName(),
+                s.action().powerTargetW(), s.revert().type().dbName(), s.revert().powerTargetW(), s.zone().getId()));
+        if (s.window() instanceof DailyWindow d) {
+            out.addAll(Arrays.asList("DAILY", d.start(), d.end(), mask(d.days()), null, null));
+        } else {
+            CronWindow c = (CronWindow) s.window();
+            out.addAll(Arrays.asList("CRON", null, null, null, c.expression(), (int) c.duration().toSeconds()));
+        }
+        out.add(s.priority());
+        out.add(s.enabled());
+        return out;
+    }
+}
