@@ -64,6 +64,15 @@ public class ReconcilerLifecycle {
     private ReconcilerNode node;
     private TelemetryPoller poller;
 
+    // ---- schedule processor (SPEC §7.6): FLEET_SCHEDULES_ENABLED, FLEET_SCHEDULES_TICK ----
+    @ConfigProperty(name = "fleet.schedules.enabled", defaultValue = "true")
+    boolean schedulesEnabled;
+
+    @ConfigProperty(name = "fleet.schedules.tick", defaultValue = "5s")
+    Duration schedulesTick;
+
+    private fleet.reconciler.schedules.ScheduleProcessor schedules;
+
     void start(@Observes StartupEvent event) {
         if (!enabled) {
             LOG.info("reconciler loop disabled (fleet.reconciler.enabled=false)");
@@ -83,6 +92,12 @@ public class ReconcilerLifecycle {
             node.runOnContext(poller::start);
         }
         LOG.infof("reconciler replica %s started (telemetry poller %s)", id, telemetryEnabled ? "on" : "off");
+        // ---- schedule processor (SPEC §7.6, fleet.reconciler.schedules) ----
+        if (schedulesEnabled) {
+            schedules = new fleet.reconciler.schedules.ScheduleProcessor(vertx, pool, clock,
+                    fleet.reconciler.schedules.ScheduleSettings.defaults(id).withTick(schedulesTick), meters);
+            schedules.start().await().atMost(Duration.ofSeconds(10));
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -94,6 +109,10 @@ public class ReconcilerLifecycle {
         }
         if (drivers != null) {
             drivers.close();
+        }
+        // ---- schedule processor ----
+        if (schedules != null) {
+            schedules.stop().await().atMost(Duration.ofSeconds(20));
         }
     }
 

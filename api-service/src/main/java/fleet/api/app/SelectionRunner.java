@@ -123,11 +123,18 @@ public final class SelectionRunner {
         };
         Tuple params = Tuple.from(Arrays.asList(org, scope.ids().toArray(UUID[]::new),
                 scope.identifiers().toArray(String[]::new), spec.postEventCooldownSec(), SCOPE_CEILING + 1));
-        return db.preparedQuery(String.format(CANDIDATES, predicate)).execute(params)
+        // rows become Candidates as they are decoded, so a 100 000-device scope never holds both forms at once
+        return db.preparedQuery(String.format(CANDIDATES, predicate)).mapping(SelectionRunner::candidate).execute(params)
                 .map(rows -> toCandidates(rows, scope));
     }
 
-    private static List<Candidate> toCandidates(RowSet<Row> rows, ScopeSpec scope) {
+    private static Candidate candidate(Row r) {
+        return new Candidate(r.getUUID(0), r.getString(1), r.getBoolean(2), r.getBoolean(3), r.getBoolean(4),
+                instant(r.getOffsetDateTime(5)), DeviceStatus.fromDb(r.getString(6)), instant(r.getOffsetDateTime(7)),
+                r.getDouble(8), r.getDouble(9), r.getDouble(10));
+    }
+
+    private static List<Candidate> toCandidates(RowSet<Candidate> rows, ScopeSpec scope) {
         if (rows.size() > SCOPE_CEILING) {
             throw ApiErrors.domain(Code.RESOURCE_EXHAUSTED, "SCOPE_TOO_LARGE",
                     "the scope resolves to more than " + SCOPE_CEILING + " devices; narrow it",
@@ -135,15 +142,11 @@ public final class SelectionRunner {
         }
         List<Candidate> out = new ArrayList<>(rows.size());
         Set<String> found = scope.kind() == ScopeSpec.Kind.DEVICES ? new HashSet<>() : null;
-        for (Row r : rows) {
-            String identifier = r.getString("identifier");
+        for (Candidate c : rows) {
             if (found != null) {
-                found.add(identifier);
+                found.add(c.identifier());
             }
-            out.add(new Candidate(r.getUUID("id"), identifier, r.getBoolean("curtail_full"), r.getBoolean("maintenance"),
-                    r.getBoolean("in_live_event"), instant(r.getOffsetDateTime("last_resolved_at")),
-                    DeviceStatus.fromDb(r.getString("status")), instant(r.getOffsetDateTime("sampled_at")),
-                    r.getDouble("power_w"), r.getDouble("hashrate_ths"), r.getDouble("efficiency_j_per_th")));
+            out.add(c);
         }
         if (found != null && found.size() < scope.identifiers().size()) {
             List<String> missing = scope.identifiers().stream().filter(id -> !found.contains(id)).toList();

@@ -182,7 +182,7 @@ final class CommandFleet {
         return count("SELECT count(*) FROM operator_command WHERE org_id = ?", org.orgId());
     }
 
-    long activity(String type) {
+    long activityRows(String type) {
         return count("SELECT count(*) FROM activity_log WHERE org_id = ? AND type = ?", org.orgId(), type);
     }
 

@@ -54,7 +54,7 @@ class MinerCommandApiTest {
         CommandFleet fleet = new CommandFleet("cmd-blocked");
         fleet.addMiners("b", 3, "luxos");
         String event = fleet.curtail(fleet.org.operatorKey(), identifier("b", 0));
-        long activityBefore = fleet.activity("command_blocked_by_curtailment");
+        long activityBefore = fleet.activityRows("command_blocked_by_curtailment");
 
         var e = failure(() -> fleet.operatorCommands().reboot(reboot(devices(identifier("b", 0), identifier("b", 1)))));
 
@@ -68,7 +68,7 @@ class MinerCommandApiTest {
                 .containsEntry("event_ids", event).containsEntry("event." + event, identifier("b", 0));
         assertThat(fleet.commandRows()).isZero();
         // the refusal itself is audited, attributed to the caller, tied to the event and the device
-        assertThat(fleet.activity("command_blocked_by_curtailment")).isEqualTo(activityBefore + 1);
+        assertThat(fleet.activityRows("command_blocked_by_curtailment")).isEqualTo(activityBefore + 1);
         Map<String, Object> row = fleet.rows("SELECT actor_type, actor_id, event_id::text AS event, device_id,"
                 + " metadata ->> 'stage' AS stage, metadata -> 'blocked_identifiers_by_event' ->> ? AS listed"
                 + " FROM activity_log WHERE org_id = ? AND type = 'command_blocked_by_curtailment'", event, fleet.org.orgId()).get(0);
@@ -77,7 +77,7 @@ class MinerCommandApiTest {
         assertThat(row.get("event")).isEqualTo(event);
         assertThat(row.get("stage")).isEqualTo("accept");
         assertThat((String) row.get("listed")).contains(identifier("b", 0));
-        assertThat(fleet.activity("operator_command_accepted")).isZero();
+        assertThat(fleet.activityRows("operator_command_accepted")).isZero();
 
         // every operator command is filtered, not only Reboot
         var power = failure(() -> fleet.operatorCommands().setPowerTarget(SetPowerTargetRequest.newBuilder()
@@ -118,8 +118,8 @@ class MinerCommandApiTest {
             assertThat(r.get("params")).isEqualTo("{}");
             assertThat(r.get("finished_at")).isNull();
         });
-        assertThat(fleet.activity("operator_command_accepted")).isEqualTo(1);
-        assertThat(fleet.activity("command_blocked_by_curtailment")).isZero();
+        assertThat(fleet.activityRows("operator_command_accepted")).isEqualTo(1);
+        assertThat(fleet.activityRows("command_blocked_by_curtailment")).isZero();
         // readable back, by a viewer too
         CommandBatch read = fleet.commands(fleet.org.viewerKey()).getCommandBatch(
                 GetCommandBatchRequest.newBuilder().setBatchId(batch.getBatchId()).build());

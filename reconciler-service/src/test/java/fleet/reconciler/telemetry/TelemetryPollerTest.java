@@ -123,14 +123,14 @@ class TelemetryPollerTest {
     void simulatorFaultsMapToTheirStatuses() {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             Sample offline = sampleOf(OFFLINE);
-            assertThat(offline.status()).isEqualTo("UNREACHABLE");
+            assertThat(offline.status()).as("offline (%s)", offline.lastError()).isEqualTo("UNREACHABLE");
             assertUnknownNumbers(offline);
             assertThat(offline.lastError()).startsWith("UNREACHABLE");
             assertThat(offline.consecutiveFailures()).isPositive();
             assertThat(offline.lastSuccessAt()).as("never read").isNull();
 
             Sample timeout = sampleOf(TIMEOUT);
-            assertThat(timeout.status()).isEqualTo("UNREACHABLE");
+            assertThat(timeout.status()).as("timeout (%s)", timeout.lastError()).isEqualTo("UNREACHABLE");
             assertThat(timeout.lastError()).containsAnyOf("TIMEOUT", "UNREACHABLE");
             assertUnknownNumbers(timeout);
 
@@ -173,7 +173,7 @@ class TelemetryPollerTest {
         sim.setFault(GOES_OFFLINE, Fault.of(FaultType.OFFLINE));
         Sample failing = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> db.sample(id), s -> s.consecutiveFailures() >= 2);
-        assertThat(failing.status()).isEqualTo("UNREACHABLE");
+        assertThat(failing.status()).as("went offline (%s)", failing.lastError()).isEqualTo("UNREACHABLE");
         assertUnknownNumbers(failing);
         assertThat(failing.lastSuccessAt()).as("the last good read").isAfterOrEqualTo(healthy.lastSuccessAt())
                 .isBefore(failing.sampledAt());

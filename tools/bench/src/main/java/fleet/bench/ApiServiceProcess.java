@@ -82,6 +82,12 @@ final class ApiServiceProcess implements AutoCloseable {
         pb.environment().put("HTTP_HOST", "127.0.0.1");
         pb.environment().putIfAbsent("LOG_JSON", "false");
         Process p = pb.start();
+        // an interrupted bench (Ctrl-C) must not leave the api-service behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }, "api-service-stop"));
         ApiServiceProcess api = new ApiServiceProcess(p, port, copy, log);
         try {
             api.awaitReady(readyTimeout);

@@ -137,10 +137,10 @@ public final class ScheduleProtos {
                 }
                 Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
                 boolean badDay = false;
-                if (d.getDaysValueCount() == 0) {
+                if (d.getDaysCount() == 0) {
                     v.add(field + ".daily.days", "at least one day of the week is required");
                 }
-                for (int i = 0; i < d.getDaysValueCount(); i++) {
+                for (int i = 0; i < d.getDaysCount(); i++) {
                     int day = d.getDaysValue(i);
                     if (day < 1 || day > 7) {
                         v.add(field + ".daily.days[" + i + "]", "must be a day of the week (MONDAY..SUNDAY)");

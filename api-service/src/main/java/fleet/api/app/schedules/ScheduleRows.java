@@ -6,15 +6,12 @@ import fleet.domain.schedule.CronWindow;
 import fleet.domain.schedule.DailyWindow;
 import fleet.domain.schedule.ScheduleAction;
 import fleet.domain.schedule.ScheduleWindow;
+import fleet.domain.schedule.WindowColumns;
 import io.vertx.mutiny.sqlclient.Row;
-import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /** {@code schedule} rows ↔ {@link ScheduleSpec}. */
 final class ScheduleRows {
@@ -45,32 +42,12 @@ final class ScheduleRows {
 
     /** The window of a row holding window_kind, start_time, end_time, days_mask, cron_expression, duration_sec. */
     static ScheduleWindow window(Row r) {
-        if ("DAILY".equals(r.getString("window_kind"))) {
-            return new DailyWindow(r.getLocalTime("start_time"), r.getLocalTime("end_time"), days(r.getInteger("days_mask")));
-        }
-        return CronWindow.of(r.getString("cron_expression"), Duration.ofSeconds(r.getInteger("duration_sec")));
+        return WindowColumns.window(r.getString("window_kind"), r.getLocalTime("start_time"), r.getLocalTime("end_time"),
+                r.getInteger("days_mask"), r.getString("cron_expression"), r.getInteger("duration_sec"));
     }
 
     private static ScheduleAction action(String type, Integer watts) {
         return new ScheduleAction(ActionType.fromDb(type).orElseThrow(), watts);
-    }
-
-    static Set<DayOfWeek> days(int mask) {
-        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        for (DayOfWeek d : DayOfWeek.values()) {
-            if ((mask & (1 << (d.getValue() - 1))) != 0) {
-                days.add(d);
-            }
-        }
-        return days;
-    }
-
-    static short mask(Set<DayOfWeek> days) {
-        int mask = 0;
-        for (DayOfWeek d : days) {
-            mask |= 1 << (d.getValue() - 1);
-        }
-        return (short) mask;
     }
 
     /** Values for {@link #DEFINITION_COLUMNS}, in order. */
@@ -78,10 +55,10 @@ final class ScheduleRows {
         List<Object> out = new ArrayList<>(Arrays.asList(s.name(), s.selector().toJson(), s.action().type().dbName(),
                 s.action().powerTargetW(), s.revert().type().dbName(), s.revert().powerTargetW(), s.zone().getId()));
         if (s.window() instanceof DailyWindow d) {
-            out.addAll(Arrays.asList("DAILY", d.start(), d.end(), mask(d.days()), null, null));
+            out.addAll(Arrays.asList(WindowColumns.DAILY, d.start(), d.end(), WindowColumns.mask(d.days()), null, null));
         } else {
             CronWindow c = (CronWindow) s.window();
-            out.addAll(Arrays.asList("CRON", null, null, null, c.expression(), (int) c.duration().toSeconds()));
+            out.addAll(Arrays.asList(WindowColumns.CRON, null, null, null, c.expression(), (int) c.duration().toSeconds()));
         }
         out.add(s.priority());
         out.add(s.enabled());

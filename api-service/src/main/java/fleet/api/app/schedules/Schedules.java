@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -288,9 +287,5 @@ public class Schedules {
             b.append(i == from ? "" : ", ").append('$').append(i);
         }
         return b.toString();
-    }
-
-    static int count(RowSet<Row> rows) {
-        return rows.size();
     }
 }

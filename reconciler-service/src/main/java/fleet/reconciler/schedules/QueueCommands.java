@@ -1,0 +1,193 @@
+package fleet.reconciler.schedules;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import fleet.domain.schedule.ScheduleAction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Queues a schedule's action (or revert) for a set of devices in ONE statement, so the curtailment check, the command
+ * rows and the deferred reverts all see one snapshot:
+ * <ul>
+ *   <li>devices held by a live curtailment target (state NOT IN RESOLVED, RELEASED, RESTORE_FAILED) get no command;
+ *       for a revert each of them gets a {@code schedule_pending_revert} row instead;</li>
+ *   <li>the others get one {@code operator_command} row each (actor {@code scheduler}, actor id = the schedule id), in
+ *       identifier order: QUEUED, or UNSUPPORTED (terminal at once, never sent) when the device lacks the capability.</li>
+ * </ul>
+ * The statement returns counts and the skipped devices with their events, never one row per device.
+ */
+final class QueueCommands {
+
+    /** Bound of the identifier lists kept in activity metadata. */
+    static final int ACTIVITY_MAX_ITEMS = 1_000;
+
+    private static final String SQL = """
+            WITH sel AS (%s),
+            ins AS (
+                INSERT INTO operator_command (org_id, batch_id, device_id, command_type, params, state, actor_type,
+                                              actor_id, reason, last_error, finished_at)
+                SELECT $1, $2, s.id, $3, $4::jsonb,
+                       CASE WHEN $5::text = ANY (s.capabilities) THEN 'QUEUED' ELSE 'UNSUPPORTED' END,
+                       'scheduler', $6, $7,
+                       CASE WHEN $5::text = ANY (s.capabilities) THEN NULL ELSE $8 END,
+                       CASE WHEN $5::text = ANY (s.capabilities) THEN NULL ELSE now() END
+                FROM sel s
+                WHERE s.event_id IS NULL
+                ORDER BY s.identifier
+                RETURNING state),
+            pend AS (
+                INSERT INTO schedule_pending_revert (org_id, schedule_id, occurrence_id, device_id, blocking_event_id)
+                SELECT $1, $9, $10, s.id, s.event_id
+                FROM sel s
+                WHERE s.event_id IS NOT NULL AND $11::boolean
+                ON CONFLICT DO NOTHING
+                RETURNING device_id)
+            SELECT (SELECT count(*) FROM sel) AS selected,
+                   (SELECT count(*) FROM ins WHERE state = 'QUEUED') AS queued,
+                   (SELECT count(*) FROM ins WHERE state = 'UNSUPPORTED') AS unsupported,
+                   (SELECT count(*) FROM pend) AS deferred,
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('device_id', s.id, 'identifier', s.identifier,
+                                                                 'event_id', s.event_id) ORDER BY s.identifier), '[]'::jsonb)
+                    FROM sel s WHERE s.event_id IS NOT NULL) AS skipped
+            """;
+
+    /** The devices' select: columns {@code id, identifier, capabilities, event_id}; its own parameters start at $12. */
+    static final int FIRST_SELECTION_PARAM = 12;
+
+    /** Selected devices with the live target holding each (for the start: the selector). */
+    static String fromSelector(SelectorSql selector) {
+        return """
+                SELECT d.id, d.identifier, d.capabilities, lt.event_id
+                FROM device d
+                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+                WHERE d.org_id = $1 AND (%s)
+                """.formatted(selector.predicate(FIRST_SELECTION_PARAM, FIRST_SELECTION_PARAM + 1));
+    }
+
+    /**
+     * The devices a window's start put into the scheduled mode (for the revert): its start commands except those never
+     * sent (UNSUPPORTED, or BLOCKED_BY_CURTAILMENT by the executor's re-check).
+     */
+    static String fromStartBatch() {
+        return """
+                SELECT d.id, d.identifier, d.capabilities, lt.event_id
+                FROM device d
+                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+                WHERE d.org_id = $1
+                  AND d.id IN (SELECT c.device_id FROM operator_command c
+                               WHERE c.org_id = $1 AND c.batch_id = $12
+                                 AND c.state NOT IN ('UNSUPPORTED', 'BLOCKED_BY_CURTAILMENT'))
+                """;
+    }
+
+    /** Given devices, already known to be free (deferred reverts whose curtailment ended). */
+    static String fromDeviceIds() {
+        return """
+                SELECT d.id, d.identifier, d.capabilities, NULL::uuid AS event_id
+                FROM device d
+                WHERE d.org_id = $1 AND d.id = ANY($12::uuid[])
+                """;
+    }
+
+    record Skipped(UUID deviceId, String identifier, UUID eventId) {
+    }
+
+    record Result(long selected, long queued, long unsupported, long deferred, List<Skipped> skipped) {
+
+        /** Command rows written (QUEUED + UNSUPPORTED). */
+        long commands() {
+            return queued + unsupported;
+        }
+    }
+
+    /** What a queued command is: which schedule, window and phase (kept in the command's params for traceability). */
+    record Origin(UUID orgId, UUID scheduleId, long occurrenceId, String phase, String scheduleName) {
+    }
+
+    static Uni<Result> run(SqlConnection tx, String selection, List<Object> selectionParams, Origin origin,
+            ScheduleAction action, UUID batchId, boolean deferSkipped) {
+        JsonObject params = new JsonObject();
+        if (action.powerTargetW() != null) {
+            params.put("power_target_w", action.powerTargetW());
+        }
+        params.put("schedule", new JsonObject().put("schedule_id", origin.scheduleId().toString())
+                .put("occurrence_id", origin.occurrenceId()).put("phase", origin.phase()));
+        String capability = action.type().needs().dbName();
+        String name = origin.scheduleName().length() > 128 ? origin.scheduleName().substring(0, 128) : origin.scheduleName();
+        String reason = "schedule '" + name + "' " + origin.phase();
+        List<Object> all = new ArrayList<>(Arrays.asList(origin.orgId(), batchId, action.type().dbName(), params, capability,
+                origin.scheduleId().toString(), reason, "the device lacks " + capability, origin.scheduleId(),
+                origin.occurrenceId(), deferSkipped));
+        all.addAll(selectionParams);
+        return tx.preparedQuery(String.format(SQL, selection)).execute(Tuple.from(all)).map(rows -> {
+            Row r = rows.iterator().next();
+            List<Skipped> skipped = new ArrayList<>();
+            JsonArray list = toArray(r.getValue("skipped"));
+            for (int i = 0; i < list.size(); i++) {
+                JsonObject o = list.getJsonObject(i);
+                skipped.add(new Skipped(UUID.fromString(o.getString("device_id")), o.getString("identifier"),
+                        UUID.fromString(o.getString("event_id"))));
+            }
+            return new Result(r.getLong("selected"), r.getLong("queued"), r.getLong("unsupported"), r.getLong("deferred"),
+                    skipped);
+        });
+    }
+
+    private static JsonArray toArray(Object value) {
+        if (value instanceof JsonArray a) {
+            return a;
+        }
+        return value == null ? new JsonArray() : new JsonArray(value.toString());
+    }
+
+    /** Activity metadata for skipped devices: the events and the identifiers (bounded), grouped by event. */
+    static JsonObject skippedMetadata(List<Skipped> skipped) {
+        Set<UUID> events = new LinkedHashSet<>();
+        skipped.forEach(s -> events.add(s.eventId()));
+        Map<UUID, JsonArray> byEvent = new LinkedHashMap<>();
+        JsonArray identifiers = new JsonArray();
+        for (Skipped s : skipped.subList(0, Math.min(skipped.size(), ACTIVITY_MAX_ITEMS))) {
+            identifiers.add(s.identifier());
+            byEvent.computeIfAbsent(s.eventId(), e -> new JsonArray()).add(s.identifier());
+        }
+        JsonObject grouped = new JsonObject();
+        byEvent.forEach((event, ids) -> grouped.put(event.toString(), ids));
+        JsonArray eventIds = new JsonArray();
+        events.forEach(e -> eventIds.add(e.toString()));
+        return new JsonObject().put("event_ids", eventIds).put("skipped_count", skipped.size())
+                .put("skipped_identifiers", identifiers).put("skipped_identifiers_by_event", grouped)
+                .put("skipped_identifiers_truncated", skipped.size() > ACTIVITY_MAX_ITEMS);
+    }
+
+    /** The one event all skipped devices belong to, or null. */
+    static UUID singleEvent(List<Skipped> skipped) {
+        Set<UUID> events = new LinkedHashSet<>();
+        skipped.forEach(s -> events.add(s.eventId()));
+        return events.size() == 1 ? events.iterator().next() : null;
+    }
+
+    static Uni<Void> notifyExecutor(SqlConnection tx, UUID batchId) {
+        return tx.preparedQuery("SELECT pg_notify('operator_command_work', $1)").execute(Tuple.of(batchId.toString()))
+                .replaceWithVoid();
+    }
+
+    /** One activity row of the schedule processor (actor {@code scheduler}, actor id = the schedule id). */
+    static Uni<Void> activity(SqlConnection tx, UUID orgId, String type, UUID scheduleId, UUID eventId, UUID deviceId,
+            JsonObject metadata) {
+        return tx.preparedQuery("INSERT INTO activity_log (org_id, type, actor_type, actor_id, event_id, device_id, metadata)"
+                        + " VALUES ($1, $2, 'scheduler', $3, $4, $5, $6)")
+                .execute(Tuple.from(Arrays.asList(orgId, type, scheduleId.toString(), eventId, deviceId, metadata)))
+                .replaceWithVoid();
+    }
+}
