@@ -157,6 +157,7 @@ public class ReconcilerLifecycle {
         commands = new fleet.reconciler.commands.CommandExecutor(vertx, pool, options, drivers, settings, meters,
                 node.nodeId());
         commands.start().await().atMost(Duration.ofSeconds(10));
+        LOG.infof("operator-command executor started (%d commands in flight at most)", commandsMaxInFlight);
     }
 
     void stopCommands(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION)

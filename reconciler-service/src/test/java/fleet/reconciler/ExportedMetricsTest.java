@@ -56,7 +56,7 @@ class ExportedMetricsTest {
         assertThat(exported).containsAll(used);
         assertThat(scrape).contains("fleet_miner_commands_total{command=\"curtail\",outcome=\"accepted\"")
                 .contains("fleet_curtailment_start_to_first_command_seconds_bucket{le=")
-                .contains("fleet_curtailment_confirmation_latency_seconds_bucket{le=")
+                .containsPattern("fleet_curtailment_confirmation_latency_seconds_bucket\\{[^}]*le=")
                 .contains("fleet_reconciler_leases_lost_total{cause=");
     }
 }

@@ -4,6 +4,7 @@ import fleet.driver.CommandOutcome;
 import fleet.driver.DriverRegistry;
 import fleet.driver.MinerDriver;
 import fleet.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -76,6 +77,7 @@ public final class CommandExecutor {
         this.meters = meters;
         this.nodeId = nodeId;
         this.store = new CommandStore(pool, nodeId);
+        registerMeters(meters);
         this.wakeups = new CommandWakeups(vertx, listenOptions, "commands-" + nodeId, WORK_CHANNEL, this::wake);
     }
 
@@ -276,6 +278,25 @@ public final class CommandExecutor {
     private void checkIdle() {
         if (idle != null && inFlight == 0 && !flushing && !claiming && pending.isEmpty()) {
             idle.complete(null);
+        }
+    }
+
+    /**
+     * Every command × outcome counter at zero up front: a counter that first appears at 1 makes Prometheus'
+     * {@code increase()} miss that first increment (same rule as the reconcile loop's meters).
+     */
+    private static void registerMeters(MeterRegistry meters) {
+        for (String command : CAPABILITY.keySet()) {
+            String tag = command.toLowerCase(Locale.ROOT);
+            for (String state : List.of(CommandStates.SUCCEEDED, CommandStates.RETRY_WAIT, CommandStates.FAILED,
+                    CommandStates.UNSUPPORTED, CommandStates.BLOCKED_BY_CURTAILMENT)) {
+                Counter.builder(MetricNames.OPERATOR_COMMANDS).tag("command", tag).tag("outcome", CommandStates.tag(state))
+                        .register(meters);
+            }
+            for (CommandOutcome.Kind kind : CommandOutcome.Kind.values()) {
+                Counter.builder(MetricNames.MINER_COMMANDS).tag("command", tag)
+                        .tag("outcome", kind.name().toLowerCase(Locale.ROOT)).register(meters);
+            }
         }
     }
 

@@ -106,7 +106,7 @@ final class DeferredReverts {
                 first.getOffsetDateTime("window_end").toInstant());
         Long[] ids = group.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
         UUID[] devices = group.stream().map(r -> r.getUUID("device_id")).toArray(UUID[]::new);
-        return QueueCommands.run(tx, QueueCommands.fromDeviceIds(), List.of(devices), origin, revert, batchId, false)
+        return QueueCommands.run(tx, QueueCommands.fromDeviceIds(), List.of((Object) devices), origin, revert, batchId, false)
                 .call(r -> tx.preparedQuery(CLOSE).execute(Tuple.of(ids, batchId)).invoke(rows -> {
                     if (rows.rowCount() != ids.length) {
                         throw new IllegalStateException("deferred reverts changed under their claim");

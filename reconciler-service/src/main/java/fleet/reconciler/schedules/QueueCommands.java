@@ -71,7 +71,7 @@ final class QueueCommands {
                 SELECT d.id, d.identifier, d.capabilities, lt.event_id
                 FROM device d
                 LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
-                WHERE d.org_id = $1 AND (%s)
+                WHERE d.org_id = $1 AND (%s) AND $12::uuid[] IS NOT NULL AND $13::text[] IS NOT NULL
                 """.formatted(selector.predicate(FIRST_SELECTION_PARAM, FIRST_SELECTION_PARAM + 1));
     }
 

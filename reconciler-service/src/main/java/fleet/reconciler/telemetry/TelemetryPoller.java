@@ -66,9 +66,11 @@ public final class TelemetryPoller {
     private final AtomicLong statements = new AtomicLong();
     private final List<RoundListener> listeners = new CopyOnWriteArrayList<>();
 
+    // Set once by start(); read by pollOnce/stop from any thread.
+    private volatile Context context;
+    private volatile Executor onContext;
+
     // Confined to the context.
-    private Context context;
-    private Executor onContext;
     private long roundTimerId = -1;
     private long checkTimerId = -1;
     private boolean started;

@@ -61,7 +61,8 @@ final class ScheduleConflicts {
                     for (Clash c : timeClashes) {
                         ScopeSpec other = selectors.get(c.id());
                         String sql = "SELECT EXISTS (SELECT 1 FROM device d WHERE d.org_id = $1 AND d.id = ANY($2)"
-                                + " AND " + SelectorSql.predicate(other, 3, 4) + ") AS shared";
+                                + " AND " + SelectorSql.predicate(other, 3, 4) + ") AND $3::uuid[] IS NOT NULL"
+                                + " AND $4::text[] IS NOT NULL AS shared";
                         chain = chain.chain(() -> tx.preparedQuery(sql)
                                 .execute(Tuple.from(Arrays.asList(org, deviceIds, other.ids().toArray(UUID[]::new),
                                         other.identifiers().toArray(String[]::new))))
