@@ -100,6 +100,23 @@ class RestoreTest {
     }
 
     @Test
+    void forceReleaseSendsNoRestoreCommand() {
+        List<Integer> miners = IntStream.range(35, 40).boxed().toList();
+        UUID event = activeEvent(miners, null);
+        // what ForceRelease writes in its one transaction
+        h.execute("WITH e AS (UPDATE curtailment_event SET state = 6, ended_at = now(), end_reason = 'operator release'"
+                + " WHERE id = ? AND state IN (1, 2, 3) RETURNING id),"
+                + " t AS (UPDATE curtailment_target SET state = 6, last_error = 'operator release'"
+                + " WHERE event_id IN (SELECT id FROM e) AND state NOT IN (5, 6, 7))"
+                + " SELECT pg_notify('curtailment_work', id::text) FROM e", event);
+        // the replica sees the NOTIFY, finds the event terminal and gives it up without a single wake-up
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !h.nodes.get(0).ownedEvents().contains(event));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> wakeups(miners).isEmpty());
+        assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND state = 6", event)).isEqualTo(5);
+    }
+
+    @Test
     void batchZeroRestoresEverythingInOneWave() {
         List<Integer> miners = IntStream.range(5, 15).boxed().toList();
         UUID event = activeEvent(miners, "restore_batch_size = 0");

@@ -117,6 +117,23 @@ final class ScheduleHarness implements AutoCloseable {
         return e;
     }
 
+    /** A site holding the given devices. */
+    UUID site(String name, List<Integer> devices) {
+        UUID site = UUID.fromString(text("INSERT INTO site (org_id, name) VALUES (?, ?) RETURNING id::text", orgId, name));
+        for (int i : devices) {
+            execute("UPDATE device SET site_id = ? WHERE id = ?", site, deviceIds.get(i));
+        }
+        return site;
+    }
+
+    /** Stops every executor (queued commands stay QUEUED until one is started again). */
+    void stopExecutors() {
+        for (CommandExecutor e : List.copyOf(executors)) {
+            e.stop().await().atMost(Duration.ofSeconds(20));
+            executors.remove(e);
+        }
+    }
+
     /**
      * A daily schedule over the given devices: SetPowerTarget {@code watts} from {@code start} to {@code end} (local,
      * "HH:MM") every day, reverting to {@code revertWatts}, priority 0.
@@ -126,6 +143,12 @@ final class ScheduleHarness implements AutoCloseable {
         for (int i : devices) {
             identifiers.append(identifiers.length() == 0 ? "" : ",").append('"').append(identifier(i)).append('"');
         }
+        return dailySchedule(name, "{\"kind\":\"device_identifiers\",\"identifiers\":[" + identifiers + "]}", start, end,
+                watts, revertWatts);
+    }
+
+    /** The same with a selector in its stored JSON form (e.g. {"kind":"site_ids","ids":[...]}). */
+    UUID dailySchedule(String name, String selectorJson, String start, String end, int watts, int revertWatts) {
         String sql = "INSERT INTO schedule (org_id, name, selector, action_type, action_power_w, revert_type, revert_power_w,"
                 + " time_zone, window_kind, start_time, end_time, days_mask, priority, created_by_user_id,"
                 + " created_actor_type, created_actor_id) VALUES (?, ?, ?::jsonb, 'SET_POWER_TARGET', ?, 'SET_POWER_TARGET', ?,"
@@ -133,7 +156,7 @@ final class ScheduleHarness implements AutoCloseable {
         try (Connection c = db.connect(); var ps = c.prepareStatement(sql)) {
             ps.setObject(1, orgId);
             ps.setString(2, name);
-            ps.setString(3, "{\"kind\":\"device_identifiers\",\"identifiers\":[" + identifiers + "]}");
+            ps.setString(3, selectorJson);
             ps.setInt(4, watts);
             ps.setInt(5, revertWatts);
             ps.setString(6, ZONE);

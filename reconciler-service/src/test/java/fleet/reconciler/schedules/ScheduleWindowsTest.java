@@ -169,6 +169,29 @@ class ScheduleWindowsTest {
     }
 
     @Test
+    void aTopologyScheduleActsOnTheDevicesOfItsSiteAsTheyAreWhenTheWindowStarts() {
+        UUID site = h.site("site-a", List.of(14));
+        UUID schedule = h.dailySchedule("site", "{\"kind\":\"site_ids\",\"ids\":[\"" + site + "\"]}", "10:00", "11:00",
+                2300, 3700);
+        h.execute("UPDATE device SET site_id = ? WHERE id = ?", site, h.deviceIds.get(15)); // joins after creation
+        twoReplicas("2026-06-20T15:00:10Z"); // 10:00:10 CDT
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(h.powerTargets(14)).containsExactly(2300);
+            assertThat(h.powerTargets(15)).containsExactly(2300);
+        });
+        clock.set("2026-06-20T16:00:10Z");
+        try { Thread.sleep(3000); } catch (InterruptedException e) { }
+        System.out.println("DEBUG occ " + h.text("SELECT string_agg(id || ' ' || window_start || ' ' || window_end || ' ' || start_state || ' ' || revert_state, ' | ') FROM schedule_occurrence WHERE schedule_id = ?", schedule));
+        System.out.println("DEBUG cmds " + h.text("SELECT string_agg(command_type || ' ' || state || ' ' || (params #>> '{schedule,phase}') || ' ' || coalesce(last_error,''), ' | ') FROM operator_command WHERE actor_id = ?", schedule.toString()));
+        System.out.println("DEBUG all open " + h.text("SELECT string_agg(id || ' ' || window_end, ' | ') FROM schedule_occurrence WHERE revert_state = 'PENDING'"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(h.powerTargets(14)).containsExactly(2300, 3700);
+            assertThat(h.powerTargets(15)).containsExactly(2300, 3700);
+        });
+        assertThat(h.commands(schedule, "start")).isEqualTo(2);
+    }
+
+    @Test
     void aWindowStartingInTheSpringForwardGapFiresOnceAtTheGapsEnd() {
         // 02:30 does not exist in Chicago on 2026-03-08: the window starts at 03:00 CDT (08:00Z) and ends 03:30 CDT
         UUID schedule = h.dailySchedule("spring", List.of(12), "02:30", "03:30", 2500, 3500);
