@@ -129,7 +129,7 @@ class ScheduleWindowsTest {
 
     @Test
     void aCurtailmentCoveringTheWindowsEndDefersTheRevertUntilItCompletesThenSendsItOnce() {
-        UUID schedule = h.dailySchedule("deferred", List.of(8, 9, 10, 11), "14:00", "19:00", 2600, 3400);
+        UUID schedule = h.dailySchedule("deferred", List.of(8, 9, 10, 11), "14:00", "19:00", 2600, 3250);
         twoReplicas("2026-06-08T19:00:30Z");
         await().atMost(WAIT).untilAsserted(() -> {
             for (int i = 8; i < 12; i++) {
@@ -140,8 +140,8 @@ class ScheduleWindowsTest {
         UUID event = h.startCurtailment(List.of(9, 10)); // mid-window
         clock.set("2026-06-09T00:00:30Z");
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(h.powerTargets(8)).containsExactly(2600, 3400);
-            assertThat(h.powerTargets(11)).containsExactly(2600, 3400);
+            assertThat(h.powerTargets(8)).containsExactly(2600, 3250);
+            assertThat(h.powerTargets(11)).containsExactly(2600, 3250);
         });
         assertThat(h.count("SELECT count(*) FROM schedule_pending_revert WHERE schedule_id = ? AND done_at IS NULL"
                 + " AND blocking_event_id = ?", schedule, event)).isEqualTo(2);
@@ -155,8 +155,8 @@ class ScheduleWindowsTest {
 
         h.completeCurtailment(event);
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(h.powerTargets(9)).containsExactly(2600, 3400);
-            assertThat(h.powerTargets(10)).containsExactly(2600, 3400);
+            assertThat(h.powerTargets(9)).containsExactly(2600, 3250);
+            assertThat(h.powerTargets(10)).containsExactly(2600, 3250);
         });
         ticks(10);
         assertThat(h.commands(schedule, "deferred_revert")).isEqualTo(2);
@@ -164,7 +164,7 @@ class ScheduleWindowsTest {
                 schedule)).isZero();
         assertThat(h.activity("schedule_deferred_revert_queued", schedule)).isEqualTo(1);
         for (int i = 8; i < 12; i++) {
-            assertThat(h.powerTargets(i)).containsExactly(2600, 3400);
+            assertThat(h.powerTargets(i)).containsExactly(2600, 3250);
         }
     }
 
@@ -172,7 +172,7 @@ class ScheduleWindowsTest {
     void aTopologyScheduleActsOnTheDevicesOfItsSiteAsTheyAreWhenTheWindowStarts() {
         UUID site = h.site("site-a", List.of(14));
         UUID schedule = h.dailySchedule("site", "{\"kind\":\"site_ids\",\"ids\":[\"" + site + "\"]}", "10:00", "11:00",
-                2300, 3700);
+                2300, 3300);
         h.execute("UPDATE device SET site_id = ? WHERE id = ?", site, h.deviceIds.get(15)); // joins after creation
         twoReplicas("2026-06-20T15:00:10Z"); // 10:00:10 CDT
         await().atMost(WAIT).untilAsserted(() -> {
@@ -180,13 +180,9 @@ class ScheduleWindowsTest {
             assertThat(h.powerTargets(15)).containsExactly(2300);
         });
         clock.set("2026-06-20T16:00:10Z");
-        try { Thread.sleep(3000); } catch (InterruptedException e) { }
-        System.out.println("DEBUG occ " + h.text("SELECT string_agg(id || ' ' || window_start || ' ' || window_end || ' ' || start_state || ' ' || revert_state, ' | ') FROM schedule_occurrence WHERE schedule_id = ?", schedule));
-        System.out.println("DEBUG cmds " + h.text("SELECT string_agg(command_type || ' ' || state || ' ' || (params #>> '{schedule,phase}') || ' ' || coalesce(last_error,''), ' | ') FROM operator_command WHERE actor_id = ?", schedule.toString()));
-        System.out.println("DEBUG all open " + h.text("SELECT string_agg(id || ' ' || window_end, ' | ') FROM schedule_occurrence WHERE revert_state = 'PENDING'"));
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(h.powerTargets(14)).containsExactly(2300, 3700);
-            assertThat(h.powerTargets(15)).containsExactly(2300, 3700);
+            assertThat(h.powerTargets(14)).containsExactly(2300, 3300);
+            assertThat(h.powerTargets(15)).containsExactly(2300, 3300);
         });
         assertThat(h.commands(schedule, "start")).isEqualTo(2);
     }
@@ -194,7 +190,7 @@ class ScheduleWindowsTest {
     @Test
     void aWindowStartingInTheSpringForwardGapFiresOnceAtTheGapsEnd() {
         // 02:30 does not exist in Chicago on 2026-03-08: the window starts at 03:00 CDT (08:00Z) and ends 03:30 CDT
-        UUID schedule = h.dailySchedule("spring", List.of(12), "02:30", "03:30", 2500, 3500);
+        UUID schedule = h.dailySchedule("spring", List.of(12), "02:30", "03:30", 2500, 3000);
         twoReplicas("2026-03-08T07:59:00Z"); // 01:59 CST
         ticks(5);
         assertThat(h.commands(schedule, "start")).isZero();
@@ -204,7 +200,7 @@ class ScheduleWindowsTest {
         clock.set("2026-03-08T08:20:00Z");
         ticks(5);
         clock.set("2026-03-08T08:30:10Z");
-        await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(12)).containsExactly(2500, 3500));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(12)).containsExactly(2500, 3000));
         ticks(5);
         assertThat(h.text("SELECT string_agg(window_start::text || '..' || window_end::text, ';') FROM schedule_occurrence"
                 + " WHERE schedule_id = ?", schedule)).isEqualTo("2026-03-08 08:00:00+00..2026-03-08 08:30:00+00");
@@ -215,11 +211,11 @@ class ScheduleWindowsTest {
     @Test
     void aWindowAtALocalTimeRepeatedByFallBackFiresOnce() {
         // 01:30–01:45 happens twice in Chicago on 2026-11-01 (CDT, then CST): only the first pass is a window
-        UUID schedule = h.dailySchedule("fall", List.of(13), "01:30", "01:45", 2400, 3600);
+        UUID schedule = h.dailySchedule("fall", List.of(13), "01:30", "01:45", 2400, 3100);
         twoReplicas("2026-11-01T06:30:10Z"); // 01:30:10 CDT
         await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(13)).containsExactly(2400));
         clock.set("2026-11-01T06:45:10Z"); // 01:45:10 CDT
-        await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(13)).containsExactly(2400, 3600));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(13)).containsExactly(2400, 3100));
 
         clock.set("2026-11-01T07:30:10Z"); // 01:30:10 CST, the same wall-clock time again
         ticks(5);
@@ -230,6 +226,6 @@ class ScheduleWindowsTest {
         assertThat(h.count("SELECT count(*) FROM schedule_occurrence WHERE schedule_id = ?", schedule)).isEqualTo(1);
         assertThat(h.commands(schedule, "start")).isEqualTo(1);
         assertThat(h.commands(schedule, "revert")).isEqualTo(1);
-        assertThat(h.powerTargets(13)).containsExactly(2400, 3600);
+        assertThat(h.powerTargets(13)).containsExactly(2400, 3100);
     }
 }

@@ -77,8 +77,8 @@ public final class StartBench implements Runnable {
                 + " api-service/target/quarkus-app under the working directory or a parent).")
         Path apiApp;
 
-        @Option(names = "--api-heap", defaultValue = "384m", description = "The api-service's -Xmx (default:"
-                + " ${DEFAULT-VALUE}, half the 768 Mi container limit as in deploy/k8s).")
+        @Option(names = "--api-heap", defaultValue = "256m", description = "The api-service's -Xmx (default:"
+                + " ${DEFAULT-VALUE}, a third of the 768 Mi container limit, as api-service/src/main/docker sets it).")
         String apiHeap;
 
         @Option(names = "--api-jvm-arg", description = "Extra JVM argument for the api-service (repeatable), e.g."
