@@ -62,11 +62,17 @@ public final class ReconcilerNode {
     private final AtomicLong lastTickMillis = new AtomicLong();
     private Context context;
     private long timerId = -1;
+    private long heartbeatTimerId = -1;
+    private boolean beating;
     private boolean ticking;
     private boolean stopping;
-    private int liveEvents;
+    /** Live events as last read by a tick, plus those announced by NOTIFY since (a set: no double counting). */
+    private Set<UUID> liveEvents = new java.util.HashSet<>();
+    /** Events announced by NOTIFY since the tick's live-event query began (its snapshot may predate them). */
+    private Set<UUID> announced = new java.util.HashSet<>();
     private int pendingClaims;
     private int liveReplicas = 1;
+    private boolean liveReplicasKnown;
     private volatile StepHook hook = id -> Uni.createFrom().voidItem();
     private volatile java.util.function.Supplier<Uni<Void>> tickHook = () -> Uni.createFrom().voidItem();
 
@@ -108,6 +114,9 @@ public final class ReconcilerNode {
         CompletableFuture<Void> started = new CompletableFuture<>();
         context.runOnContext(ignored -> {
             timerId = vertx.getDelegate().setPeriodic(settings.tick().toMillis(), id -> tick());
+            // the heartbeat has its own timer: a long tick (many claims on a busy database) must not make this
+            // replica look dead to the others, which would inflate their fair share
+            heartbeatTimerId = vertx.getDelegate().setPeriodic(settings.tick().toMillis(), id -> beat());
             connection.ensureConnected().subscribe().with(ok -> {
                 started.complete(null);
                 tick();
@@ -132,6 +141,7 @@ public final class ReconcilerNode {
             stopping = true;
             if (timerId >= 0) {
                 vertx.getDelegate().cancelTimer(timerId);
+                vertx.getDelegate().cancelTimer(heartbeatTimerId);
             }
             CompletableFuture<?>[] idle = runs.values().stream().map(r -> r.idle).toArray(CompletableFuture[]::new);
             Uni.createFrom().completionStage(CompletableFuture.allOf(idle))
@@ -199,7 +209,7 @@ public final class ReconcilerNode {
         long started = System.nanoTime();
         tickHook.get()
                 .chain(connection::ensureConnected)
-                .chain(this::heartbeat)
+                .chain(() -> liveReplicasKnown ? Uni.createFrom().voidItem() : heartbeat())
                 .chain(() -> leases.verify())
                 .invoke(dropped -> dropped.forEach(this::forget))
                 .chain(() -> rebalance())
@@ -210,6 +220,17 @@ public final class ReconcilerNode {
                     lastTickMillis.set((System.nanoTime() - started) / 1_000_000);
                     sample.stop(meters.timer(MetricNames.TICK_DURATION));
                 })
+                .subscribe().with(ok -> { }, failure -> { });
+    }
+
+    private void beat() {
+        if (beating || stopping) {
+            return;
+        }
+        beating = true;
+        tickHook.get().chain(this::heartbeat)
+                .onFailure().invoke(failure -> LOG.debugf("heartbeat failed: %s", failure.toString()))
+                .onTermination().invoke(() -> beating = false)
                 .subscribe().with(ok -> { }, failure -> { });
     }
 
@@ -226,7 +247,10 @@ public final class ReconcilerNode {
                         """)
                 .execute(Tuple.of(settings.nodeId(), leases.size(), (int) lastTickMillis.get(), hostName(),
                         (int) settings.liveWindow().toSeconds()))
-                .invoke(rows -> liveReplicas = Math.max(1, rows.iterator().next().getInteger("live")))
+                .invoke(rows -> {
+                    liveReplicas = Math.max(1, rows.iterator().next().getInteger("live"));
+                    liveReplicasKnown = true;
+                })
                 .replaceWithVoid();
     }
 
@@ -235,14 +259,17 @@ public final class ReconcilerNode {
      * leases, claim unowned live events up to the share.
      */
     private Uni<Void> rebalance() {
+        announced = new java.util.HashSet<>();
         return pool.query("SELECT id FROM curtailment_event WHERE state IN (1, 2, 3) ORDER BY created_at, id").execute()
                 .chain(rows -> {
                     List<UUID> live = new ArrayList<>();
                     for (Row r : rows) {
                         live.add(r.getUUID("id"));
                     }
-                    liveEvents = live.size();
                     Set<UUID> liveSet = new LinkedHashSet<>(live);
+                    Set<UUID> known = new java.util.HashSet<>(liveSet);
+                    known.addAll(announced);
+                    liveEvents = known;
                     Uni<Void> work = Uni.createFrom().voidItem();
                     for (UUID owned : ownedEvents()) {
                         if (!liveSet.contains(owned)) {
@@ -266,7 +293,7 @@ public final class ReconcilerNode {
     }
 
     private int share() {
-        return (int) Math.ceil((double) liveEvents / liveReplicas) + 1;
+        return (int) Math.ceil((double) liveEvents.size() / liveReplicas) + 1;
     }
 
     /** Claims in flight count against the share, so a burst of wake-ups cannot overshoot it. */
@@ -325,7 +352,8 @@ public final class ReconcilerNode {
             requestStep(eventId);
             return;
         }
-        liveEvents++;
+        liveEvents.add(eventId);
+        announced.add(eventId);
         if (underShare()) {
             claim(eventId).subscribe().with(ok -> { }, failure -> LOG.debugf("claim of %s failed: %s", eventId, failure));
         }
