@@ -90,6 +90,8 @@ public class ReconcilerLifecycle {
                     PollerSettings.defaults().withPollInterval(pollInterval), meters, id);
             // the poller's shard locks live on the node's lease connection: start it on the node's context
             node.runOnContext(poller::start);
+            TelemetryPoller shards = poller;
+            node.reportOwnedShards(() -> shards.ownedShards().size());
         }
         LOG.infof("reconciler replica %s started (telemetry poller %s)", id, telemetryEnabled ? "on" : "off");
         // ---- schedule processor (SPEC §7.6, fleet.reconciler.schedules) ----

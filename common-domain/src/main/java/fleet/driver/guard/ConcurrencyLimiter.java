@@ -1,11 +1,8 @@
 package fleet.driver.guard;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -23,7 +20,7 @@ public final class ConcurrencyLimiter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger wip = new AtomicInteger();
-    private final Queue<Slot<?>> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<GuardedRun<?>> waiting = new ConcurrentLinkedQueue<>();
 
     public ConcurrencyLimiter(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -38,7 +35,7 @@ public final class ConcurrencyLimiter {
      */
     public <T> Uni<T> submit(Supplier<Uni<T>> task) {
         return Uni.createFrom().emitter(emitter -> {
-            Slot<T> slot = new Slot<>(task, emitter);
+            GuardedRun<T> slot = new GuardedRun<>(task, emitter, this::release);
             emitter.onTermination(slot::cancel);
             queued.incrementAndGet();
             waiting.add(slot);
@@ -72,74 +69,17 @@ public final class ConcurrencyLimiter {
         }
         do {
             while (inFlight.get() < maxInFlight) {
-                Slot<?> next = waiting.poll();
+                GuardedRun<?> next = waiting.poll();
                 if (next == null) {
                     break;
                 }
                 queued.decrementAndGet();
-                if (next.cancelled.get()) {
+                if (next.isCancelled()) {
                     continue;
                 }
                 inFlight.incrementAndGet();
                 next.start();
             }
         } while (wip.decrementAndGet() != 0);
-    }
-
-    /** One queued task and its caller. */
-    private final class Slot<T> {
-        private final Supplier<Uni<T>> task;
-        private final UniEmitter<? super T> emitter;
-        private final AtomicBoolean cancelled = new AtomicBoolean();
-        private final AtomicBoolean released = new AtomicBoolean();
-        private volatile Cancellable running;
-
-        Slot(Supplier<Uni<T>> task, UniEmitter<? super T> emitter) {
-            this.task = task;
-            this.emitter = emitter;
-        }
-
-        void start() {
-            Uni<T> uni;
-            try {
-                uni = task.get();
-            } catch (RuntimeException e) {
-                releaseOnce();
-                emitter.fail(e);
-                return;
-            }
-            running = uni.subscribe().with(
-                    item -> {
-                        releaseOnce();
-                        emitter.complete(item);
-                    },
-                    failure -> {
-                        releaseOnce();
-                        emitter.fail(failure);
-                    });
-            if (cancelled.get()) {
-                cancelRunning();
-            }
-        }
-
-        void cancel() {
-            if (cancelled.compareAndSet(false, true)) {
-                cancelRunning();
-            }
-        }
-
-        private void cancelRunning() {
-            Cancellable c = running;
-            if (c != null) {
-                c.cancel();
-                releaseOnce();
-            }
-        }
-
-        private void releaseOnce() {
-            if (released.compareAndSet(false, true)) {
-                release();
-            }
-        }
     }
 }

@@ -1,11 +1,8 @@
 package fleet.driver.guard;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +23,7 @@ public final class PerMinerWriteQueue {
      */
     public <T> Uni<T> submit(String minerKey, Supplier<Uni<T>> write) {
         return Uni.createFrom().emitter(emitter -> {
-            Entry<T> entry = new Entry<>(minerKey, write, emitter);
+            GuardedRun<T> entry = new GuardedRun<>(write, emitter, () -> finished(minerKey));
             emitter.onTermination(entry::cancel);
             boolean[] startNow = {false};
             lanes.compute(minerKey, (key, lane) -> {
@@ -49,10 +46,10 @@ public final class PerMinerWriteQueue {
     }
 
     private void finished(String minerKey) {
-        Entry<?>[] next = {null};
+        GuardedRun<?>[] next = {null};
         lanes.computeIfPresent(minerKey, (key, lane) -> {
-            Entry<?> candidate;
-            while ((candidate = lane.waiting.poll()) != null && candidate.cancelled.get()) {
+            GuardedRun<?> candidate;
+            while ((candidate = lane.waiting.poll()) != null && candidate.isCancelled()) {
                 // dropped while waiting: skip it
             }
             next[0] = candidate;
@@ -66,68 +63,6 @@ public final class PerMinerWriteQueue {
 
     /** The writes waiting behind the running one; guarded by the map's per-key lock (compute). */
     private static final class Lane {
-        final ArrayDeque<Entry<?>> waiting = new ArrayDeque<>(2);
-    }
-
-    private final class Entry<T> {
-        private final String minerKey;
-        private final Supplier<Uni<T>> write;
-        private final UniEmitter<? super T> emitter;
-        private final AtomicBoolean cancelled = new AtomicBoolean();
-        private final AtomicBoolean done = new AtomicBoolean();
-        private volatile Cancellable running;
-
-        Entry(String minerKey, Supplier<Uni<T>> write, UniEmitter<? super T> emitter) {
-            this.minerKey = minerKey;
-            this.write = write;
-            this.emitter = emitter;
-        }
-
-        void start() {
-            if (cancelled.get()) {
-                finishOnce();
-                return;
-            }
-            Uni<T> uni;
-            try {
-                uni = write.get();
-            } catch (RuntimeException e) {
-                finishOnce();
-                emitter.fail(e);
-                return;
-            }
-            running = uni.subscribe().with(
-                    item -> {
-                        finishOnce();
-                        emitter.complete(item);
-                    },
-                    failure -> {
-                        finishOnce();
-                        emitter.fail(failure);
-                    });
-            if (cancelled.get()) {
-                cancelRunning();
-            }
-        }
-
-        void cancel() {
-            if (cancelled.compareAndSet(false, true)) {
-                cancelRunning();
-            }
-        }
-
-        private void cancelRunning() {
-            Cancellable c = running;
-            if (c != null) {
-                c.cancel();
-                finishOnce();
-            }
-        }
-
-        private void finishOnce() {
-            if (done.compareAndSet(false, true)) {
-                finished(minerKey);
-            }
-        }
+        final ArrayDeque<GuardedRun<?>> waiting = new ArrayDeque<>(2);
     }
 }

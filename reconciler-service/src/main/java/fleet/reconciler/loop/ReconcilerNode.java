@@ -75,6 +75,7 @@ public final class ReconcilerNode {
     private boolean liveReplicasKnown;
     private volatile StepHook hook = id -> Uni.createFrom().voidItem();
     private volatile java.util.function.Supplier<Uni<Void>> tickHook = () -> Uni.createFrom().voidItem();
+    private volatile java.util.function.IntSupplier ownedShards = () -> 0;
 
     /** Per-event run state; touched only on the loop's context. */
     private static final class EventRun {
@@ -152,6 +153,11 @@ public final class ReconcilerNode {
                     .subscribe().with(ok -> done.complete(null), failure -> done.complete(null));
         });
         return Uni.createFrom().completionStage(done);
+    }
+
+    /** What the heartbeat reports as {@code owned_shards} (the telemetry poller's shard count). */
+    public void reportOwnedShards(java.util.function.IntSupplier value) {
+        this.ownedShards = value;
     }
 
     /** Readiness: the lease connection is up. */
@@ -238,15 +244,16 @@ public final class ReconcilerNode {
     private Uni<Void> heartbeat() {
         return pool.preparedQuery("""
                         WITH hb AS (
-                            INSERT INTO reconciler_member (id, last_seen, owned_events, tick_ms, host)
-                            VALUES ($1, now(), $2, $3, $4)
-                            ON CONFLICT (id) DO UPDATE SET last_seen = now(), owned_events = $2, tick_ms = $3
+                            INSERT INTO reconciler_member (id, last_seen, owned_events, tick_ms, host, owned_shards)
+                            VALUES ($1, now(), $2, $3, $4, $6)
+                            ON CONFLICT (id) DO UPDATE SET last_seen = now(), owned_events = $2, tick_ms = $3,
+                                                           owned_shards = $6
                             RETURNING id)
                         SELECT 1 + (SELECT count(*) FROM reconciler_member
                                     WHERE id <> $1 AND last_seen > now() - make_interval(secs => $5::int)) AS live
                         """)
                 .execute(Tuple.of(settings.nodeId(), leases.size(), (int) lastTickMillis.get(), hostName(),
-                        (int) settings.liveWindow().toSeconds()))
+                        (int) settings.liveWindow().toSeconds(), ownedShards.getAsInt()))
                 .invoke(rows -> {
                     liveReplicas = Math.max(1, rows.iterator().next().getInteger("live"));
                     liveReplicasKnown = true;
