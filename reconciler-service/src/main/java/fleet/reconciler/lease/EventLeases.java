@@ -33,7 +33,7 @@ public final class EventLeases {
             """;
 
     /** A held lease: the epoch is the fencing token every write of this replica carries. */
-    public record Lease(UUID eventId, long key, long epoch, long generation) {
+    public record Lease(UUID eventId, long key, long epoch, long generation, long sequence) {
     }
 
     private final LeaseConnection connection;
@@ -43,6 +43,8 @@ public final class EventLeases {
     /** Read by other threads (health, tests); replaced on every change made on the loop's context. */
     private volatile List<UUID> snapshot = List.of();
     private final AtomicInteger held = new AtomicInteger();
+    /** Increments with every claim: verification only judges leases claimed before its pg_locks query was sent. */
+    private long claims;
     private final MeterRegistry meters;
 
     public EventLeases(LeaseConnection connection, Pool pool, String owner, MeterRegistry meters) {
@@ -94,7 +96,7 @@ public final class EventLeases {
                     return connection.unlock(key).replaceWith(Optional.<Lease>empty());
                 }
                 Row r = rows.iterator().next();
-                Lease lease = new Lease(eventId, key, r.getLong("lease_epoch"), generation);
+                Lease lease = new Lease(eventId, key, r.getLong("lease_epoch"), generation, ++claims);
                 owned.put(eventId, lease);
                 changed();
                 meters.counter(MetricNames.LEASE_CLAIMS).increment();
@@ -131,12 +133,20 @@ public final class EventLeases {
 
     /** Drops the leases whose lock pg_locks no longer shows for this session. Returns the events dropped. */
     public Uni<List<UUID>> verify() {
-        return connection.heldKeys().map(keys -> dropMissing(keys));
+        long claimedBefore = claims;
+        return connection.heldKeys().map(keys -> dropMissing(keys, claimedBefore));
     }
 
-    private List<UUID> dropMissing(Set<Long> keys) {
+    /**
+     * A lease claimed after the query was sent may be missing from its (older) answer: it is judged by the next
+     * verification, never dropped on a stale snapshot.
+     */
+    private List<UUID> dropMissing(Set<Long> keys, long claimedBefore) {
         List<UUID> dropped = new ArrayList<>();
         owned.values().removeIf(lease -> {
+            if (lease.sequence() > claimedBefore) {
+                return false;
+            }
             boolean missing = lease.generation() != connection.generation() || !keys.contains(lease.key());
             if (missing) {
                 dropped.add(lease.eventId());
