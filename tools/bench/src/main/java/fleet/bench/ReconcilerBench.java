@@ -1,4 +1,4 @@
-package fleet.reconciler.bench;
+package fleet.bench;
 
 import fleet.driver.DriverRegistry;
 import fleet.driver.DriverSettings;
@@ -8,7 +8,7 @@ import fleet.reconciler.loop.ReconcilerNode;
 import fleet.simulator.CommandRecord;
 import fleet.simulator.FleetSimulator;
 import fleet.simulator.SimulatorConfig;
-import fleet.testsupport.TestDatabase;
+import org.flywaydb.core.Flyway;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
@@ -31,10 +31,9 @@ import java.util.concurrent.TimeUnit;
  * SPEC §10 reconciler budgets, measured (not asserted): Start → first curtail command on the wire (p50/p99), and the
  * time until 10 000 simulated miners are all commanded and all confirmed, with one and with three replicas.
  *
- * <p>Run: {@code mvn -q -pl reconciler-service -am install -DskipTests} then
- * {@code java -cp "reconciler-service/target/test-classes:reconciler-service/target/classes:$(cat /tmp/rcp)"
- * fleet.reconciler.bench.ReconcilerBench} where {@code /tmp/rcp} comes from
- * {@code mvn -q -pl reconciler-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/rcp}.
+ * <p>Run after {@code mvn -B -DskipTests install}:
+ * {@code java -Xmx1g -cp tools/bench/target/bench.jar fleet.bench.ReconcilerBench}
+ * ({@code -Dbench.miners=…}, {@code -Dbench.events=…}, {@code -Dbench.latencySamples=…}).
  * The simulator runs in the same JVM (10 000 miners on 127.180.x.y), so the numbers include its CPU on these 2 cores.
  */
 public final class ReconcilerBench {
@@ -43,7 +42,49 @@ public final class ReconcilerBench {
     private static final int EVENTS = Integer.getInteger("bench.events", 10);
     private static final int LATENCY_SAMPLES = Integer.getInteger("bench.latencySamples", 40);
 
-    private final TestDatabase db;
+    private final Db db;
+
+    /** A database of the bench's own on the configured server (DB_HOST/DB_PORT/DB_USER/DB_PASSWORD). */
+    private record Db(String host, int port, String database, String user, String password) {
+
+        static Db fresh(String name) throws SQLException {
+            Db db = new Db(env("DB_HOST", "127.0.0.1"), Integer.parseInt(env("DB_PORT", "5432")), name,
+                    env("DB_USER", "postgres"), env("DB_PASSWORD", ""));
+            db.admin("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            db.admin("CREATE DATABASE \"" + name + "\"");
+            Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
+                    .load().migrate();
+            return db;
+        }
+
+        String jdbcUrl() {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        }
+
+        Connection connect() throws SQLException {
+            return java.sql.DriverManager.getConnection(jdbcUrl(), user, password);
+        }
+
+        void drop() {
+            try {
+                admin("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("could not drop " + database + ": " + e.getMessage());
+            }
+        }
+
+        private void admin(String sql) throws SQLException {
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres",
+                    user, password); var st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+
+        private static String env(String key, String fallback) {
+            String v = System.getenv(key);
+            return v == null || v.isBlank() ? fallback : v;
+        }
+    }
     private final Vertx vertx = Vertx.vertx();
     private final FleetSimulator sim;
     private final UUID orgId;
@@ -52,7 +93,7 @@ public final class ReconcilerBench {
 
     private ReconcilerBench() throws SQLException {
         io.smallrye.mutiny.infrastructure.Infrastructure.clearInterceptors();
-        db = TestDatabase.get().fresh("fleet_bench_reconciler").migrate();
+        db = Db.fresh("fleet_bench_reconciler");
         sim = FleetSimulator.start(SimulatorConfig.builder().miners(MINERS).firstAddress("127.180.0.1")
                 .timeScale(10).seed(3).withoutControlSurface().commandLogCapacity(200_000, 1_000).build());
         try (Connection c = db.connect()) {
