@@ -188,7 +188,9 @@ class CommandExecutorTest {
         h.sim.setFault(REFUSES, Fault.of(FaultType.REFUSE));
         UUID batch = h.queue("REBOOT", "{}", 5, REFUSES);
         awaitState(batch, REFUSES, "FAILED");
-        Thread.sleep(1_500); // several backoff periods and polls: a retry would have happened by now
+        // for several backoff periods and polls (a retry would have happened by now) nothing more reaches the miner
+        await().during(java.time.Duration.ofMillis(1_500)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> h.received(REFUSES, "logon") == 1);
         Map<String, Object> row = h.command(batch, REFUSES);
         assertThat(row.get("state")).isEqualTo("FAILED");
         assertThat(row.get("attempts")).isEqualTo(1);
