@@ -71,7 +71,7 @@ public final class ReconcilerNode {
     /** Events announced by NOTIFY since the tick's live-event query began (its snapshot may predate them). */
     private Set<UUID> announced = new java.util.HashSet<>();
     private int pendingClaims;
-    private int liveReplicas = 1;
+    private volatile int liveReplicas = 1;
     private boolean liveReplicasKnown;
     private volatile StepHook hook = id -> Uni.createFrom().voidItem();
     private volatile java.util.function.Supplier<Uni<Void>> tickHook = () -> Uni.createFrom().voidItem();
@@ -158,6 +158,11 @@ public final class ReconcilerNode {
     /** What the heartbeat reports as {@code owned_shards} (the telemetry poller's shard count). */
     public void reportOwnedShards(java.util.function.IntSupplier value) {
         this.ownedShards = value;
+    }
+
+    /** Live replicas as this replica's last heartbeat counted them (itself included). */
+    public int liveReplicas() {
+        return liveReplicas;
     }
 
     /** Readiness: the lease connection is up. */
