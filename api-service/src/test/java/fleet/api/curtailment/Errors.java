@@ -7,13 +7,13 @@ import io.grpc.protobuf.StatusProto;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads the richer-error-model details of a failed call. */
-final class Errors {
+/** Reads the richer-error-model details of a failed call (shared by the API test packages). */
+public final class Errors {
 
     private Errors() {
     }
 
-    static StatusRuntimeException failure(Runnable call) {
+    public static StatusRuntimeException failure(Runnable call) {
         try {
             call.run();
         } catch (StatusRuntimeException e) {
@@ -22,7 +22,7 @@ final class Errors {
         throw new AssertionError("expected the call to fail");
     }
 
-    static List<String> fields(StatusRuntimeException e) {
+    public static List<String> fields(StatusRuntimeException e) {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         if (status == null) {
             return List.of();
@@ -40,7 +40,7 @@ final class Errors {
         return List.of();
     }
 
-    static Optional<ErrorInfo> info(StatusRuntimeException e) {
+    public static Optional<ErrorInfo> info(StatusRuntimeException e) {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         if (status == null) {
             return Optional.empty();

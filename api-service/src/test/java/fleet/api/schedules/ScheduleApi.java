@@ -1,6 +1,5 @@
 package fleet.api.schedules;
 
-import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import fleet.api.GrpcClients;
 import fleet.curtailment.v1.CronWindow;
@@ -18,7 +17,6 @@ import fleet.curtailment.v1.ScheduleWindow;
 import fleet.curtailment.v1.SetPowerTargetAction;
 import fleet.testsupport.TestDatabase;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -110,46 +108,14 @@ final class ScheduleApi {
     }
 
     static StatusRuntimeException failure(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("expected the call to fail");
+        return fleet.api.curtailment.Errors.failure(call);
     }
 
     static List<String> fields(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return List.of();
-        }
-        for (var any : status.getDetailsList()) {
-            if (any.is(BadRequest.class)) {
-                try {
-                    return any.unpack(BadRequest.class).getFieldViolationsList().stream()
-                            .map(BadRequest.FieldViolation::getField).toList();
-                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                    throw new AssertionError(ex);
-                }
-            }
-        }
-        return List.of();
+        return fleet.api.curtailment.Errors.fields(e);
     }
 
     static Optional<ErrorInfo> info(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return Optional.empty();
-        }
-        for (var any : status.getDetailsList()) {
-            if (any.is(ErrorInfo.class)) {
-                try {
-                    return Optional.of(any.unpack(ErrorInfo.class));
-                } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-                    throw new AssertionError(ex);
-                }
-            }
-        }
-        return Optional.empty();
+        return fleet.api.curtailment.Errors.info(e);
     }
 }
