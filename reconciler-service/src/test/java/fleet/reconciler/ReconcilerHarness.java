@@ -16,7 +16,6 @@ import fleet.simulator.FleetSimulator;
 import fleet.simulator.SimulatorConfig;
 import fleet.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
