@@ -11,7 +11,6 @@ import fleet.testsupport.PostgresTestResource;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -26,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Reflection, health (HTTP and gRPC), metrics, and the not-yet-implemented RPCs answering UNIMPLEMENTED. */
+/** Reflection, health (HTTP and gRPC), metrics, and authentication ahead of every RPC. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 class ServicePlumbingTest {
@@ -77,22 +76,16 @@ class ServicePlumbingTest {
     }
 
     @Test
-    void laterRpcsAnswerUnimplementedButStillNeedCredentials() {
+    void credentialsAreCheckedBeforeTheRequestIsValidated() {
         var org = GrpcClients.newOrg("plumbing");
         var stub = CurtailmentServiceGrpc.newBlockingStub(GrpcClients.channel()).withDeadlineAfter(Duration.ofSeconds(10));
-        try {
-            stub.getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance());
-            throw new AssertionError("expected UNAUTHENTICATED");
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-        }
-        try {
-            stub.withCallCredentials(GrpcClients.bearer(org.viewerKey()))
-                    .getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance());
-            throw new AssertionError("expected UNIMPLEMENTED");
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isIn(Status.Code.UNIMPLEMENTED, Status.Code.INVALID_ARGUMENT,
-                    Status.Code.NOT_FOUND);
-        }
+        var anonymous = Errors.failure(() -> stub.getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance()));
+        assertThat(anonymous.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(Errors.fields(anonymous)).as("the request was never read").isEmpty();
+
+        var invalid = Errors.failure(() -> stub.withCallCredentials(GrpcClients.bearer(org.viewerKey()))
+                .getCurtailmentEvent(GetCurtailmentEventRequest.getDefaultInstance()));
+        assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Errors.fields(invalid)).containsExactly("event_id");
     }
 }

@@ -4,12 +4,11 @@ import com.google.rpc.Code;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
 import fleet.domain.state.EventState;
+import fleet.persistence.curtailment.StopEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
@@ -29,37 +28,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class StopCurtailment {
-
-    private static final String BEGIN_RESTORE = """
-            UPDATE curtailment_event
-            SET state = 3, restore_started_at = now(), restore_initiated_by = $2, next_wave_at = now(),
-                current_wave = 0, updated_at = now()
-            WHERE id = $1 AND state IN (1, 2)
-            """;
-
-    /**
-     * One statement for every open target (RESOLVED 5, RELEASED 6, RESTORE_FAILED 7 are done): never-commanded
-     * PENDING targets → RESOLVED, everything else (CURTAIL_FAILED and UNAVAILABLE included: the miner may be asleep)
-     * → PENDING with desired ACTIVE and a fresh restore budget. Counts come back aggregated, not per row.
-     */
-    private static final String RESET_TARGETS = """
-            WITH reset AS (
-                UPDATE curtailment_target t
-                SET desired_state = 2,
-                    state = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL AND t.command_sent_at IS NULL
-                                      AND t.retry_count = 0 THEN 5 ELSE 1 END,
-                    resolved_at = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL
-                                            AND t.command_sent_at IS NULL AND t.retry_count = 0
-                                       THEN now() ELSE t.resolved_at END,
-                    retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
-                    updated_at = now()
-                WHERE t.event_id = $1 AND t.state NOT IN (5, 6, 7)
-                RETURNING t.state
-            )
-            SELECT count(*) FILTER (WHERE state = 1)::int AS restore_pending,
-                   count(*) FILTER (WHERE state = 5)::int AS resolved_uncommanded
-            FROM reset
-            """;
 
     @Inject
     Pool pool;
@@ -93,17 +61,17 @@ public class StopCurtailment {
 
     private static Uni<UUID> beginRestore(SqlConnection tx, Caller caller, StopSpec spec, LockedEvent event,
             boolean bypassed) {
-        return tx.preparedQuery(BEGIN_RESTORE).execute(Tuple.of(event.id(), caller.actorType()))
-                .chain(() -> tx.preparedQuery(RESET_TARGETS).execute(Tuple.of(event.id())))
-                .chain(rows -> {
-                    Row counts = rows.iterator().next();
+        return StopEvent.beginRestore(tx, event.id(), caller.actorType())
+                .map(reset -> reset.orElseThrow(() -> new IllegalStateException(
+                        "event " + event.id() + " locked as " + event.state() + " but not moved to RESTORING")))
+                .chain(counts -> {
                     JsonObject metadata = new JsonObject()
                             .put("reason", spec.reason())
                             .put("force", spec.force())
                             .put("min_duration_bypassed", bypassed)
                             .put("previous_state", event.state().name())
-                            .put("targets_restore_pending", counts.getInteger("restore_pending"))
-                            .put("targets_resolved_uncommanded", counts.getInteger("resolved_uncommanded"));
+                            .put("targets_restore_pending", counts.restorePending())
+                            .put("targets_resolved_uncommanded", counts.resolvedUncommanded());
                     return ActivityLog.record(tx, caller, "curtailment_stopped", event.id(), null, metadata);
                 })
                 .chain(() -> LockedEvent.notifyWork(tx, event.id()))

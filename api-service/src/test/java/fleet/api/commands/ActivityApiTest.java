@@ -1,13 +1,14 @@
 package fleet.api.commands;
 
-import static fleet.api.commands.CommandFleet.devices;
-import static fleet.api.commands.CommandFleet.failure;
-import static fleet.api.commands.CommandFleet.fields;
-import static fleet.api.commands.CommandFleet.identifier;
-import static fleet.api.commands.CommandFleet.keyId;
+import static fleet.api.Errors.failure;
+import static fleet.api.Errors.fields;
+import static fleet.api.TestFleet.devices;
+import static fleet.api.TestFleet.identifier;
+import static fleet.api.TestFleet.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.ActivityEntry;
 import fleet.curtailment.v1.ActorType;
 import fleet.curtailment.v1.AdminTerminateEventRequest;
@@ -47,11 +48,11 @@ class ActivityApiTest {
 
     @Test
     void everyCurtailmentRpcLeavesOneActivityRowWithItsActorApiKeyOrUser() {
-        CommandFleet fleet = new CommandFleet("act-actors");
+        TestFleet fleet = new TestFleet("act-actors");
         fleet.addMiners("m", 4, "luxos");
         String operatorKey = fleet.org.operatorKey();
-        String operatorSession = fleet.operatorSession();
-        String adminSession = fleet.adminSession();
+        String operatorSession = fleet.operatorSessionToken();
+        String adminSession = fleet.adminSessionToken();
         String sessionUser = fleet.org.viewerUserId().toString();
         String adminUser = fleet.org.adminUserId().toString();
         var activity = fleet.viewerActivity();
@@ -114,7 +115,7 @@ class ActivityApiTest {
 
     @Test
     void listActivityFiltersByTypeEventDeviceAndTimeNewestFirst() {
-        CommandFleet fleet = new CommandFleet("act-filters");
+        TestFleet fleet = new TestFleet("act-filters");
         fleet.addMiners("f", 3, "luxos");
         String key = fleet.org.operatorKey();
         String e1 = fleet.curtail(key, identifier("f", 0));
@@ -156,13 +157,13 @@ class ActivityApiTest {
                 .doesNotContain(all.get(0).getActivityId(), all.get(1).getActivityId())
                 .contains(all.get(all.size() - 1).getActivityId());
         // other organizations see none of it
-        CommandFleet stranger = new CommandFleet("act-filters-other");
+        TestFleet stranger = new TestFleet("act-filters-other");
         assertThat(stranger.viewerActivity().listActivity(list().setEventId(e2).build()).getEntriesList()).isEmpty();
     }
 
     @Test
     void pagesWalkEveryRowOnceNewestFirstWithTokensBoundToTheFilters() {
-        CommandFleet fleet = new CommandFleet("act-pages");
+        TestFleet fleet = new TestFleet("act-pages");
         fleet.addMiners("g", 7, "luxos");
         for (int i = 0; i < 7; i++) {
             fleet.operatorCommands().reboot(RebootRequest.newBuilder().setSelector(devices(identifier("g", i))).build());
@@ -207,7 +208,7 @@ class ActivityApiTest {
 
     @Test
     void invalidFiltersAreInvalidArgumentNamingTheField() {
-        CommandFleet fleet = new CommandFleet("act-invalid");
+        TestFleet fleet = new TestFleet("act-invalid");
         var activity = fleet.viewerActivity();
         assertThat(fields(failure(() -> activity.listActivity(list().setEventId("nope").build()))))
                 .containsExactly("event_id");

@@ -1,14 +1,15 @@
 package fleet.api.commands;
 
-import static fleet.api.commands.CommandFleet.devices;
-import static fleet.api.commands.CommandFleet.failure;
-import static fleet.api.commands.CommandFleet.fields;
-import static fleet.api.commands.CommandFleet.identifier;
-import static fleet.api.commands.CommandFleet.info;
-import static fleet.api.commands.CommandFleet.keyId;
+import static fleet.api.Errors.failure;
+import static fleet.api.Errors.fields;
+import static fleet.api.Errors.info;
+import static fleet.api.TestFleet.devices;
+import static fleet.api.TestFleet.identifier;
+import static fleet.api.TestFleet.keyId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.ErrorInfo;
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.ActorType;
 import fleet.curtailment.v1.CheckCommandCapabilitiesRequest;
 import fleet.curtailment.v1.CommandBatch;
@@ -51,7 +52,7 @@ class MinerCommandApiTest {
 
     @Test
     void rebootOfADeviceInALiveEventFailsPreconditionWithItsIdentifierAndQueuesNothing() {
-        CommandFleet fleet = new CommandFleet("cmd-blocked");
+        TestFleet fleet = new TestFleet("cmd-blocked");
         fleet.addMiners("b", 3, "luxos");
         String event = fleet.curtail(fleet.org.operatorKey(), identifier("b", 0));
         long activityBefore = fleet.activityRows("command_blocked_by_curtailment");
@@ -88,7 +89,7 @@ class MinerCommandApiTest {
 
     @Test
     void rebootOfTheSameDeviceAfterTheEventCompletedIsQueuedOnceAsTheExecutorReadsIt() {
-        CommandFleet fleet = new CommandFleet("cmd-after");
+        TestFleet fleet = new TestFleet("cmd-after");
         fleet.addMiners("a", 2, "luxos");
         String event = fleet.curtail(fleet.org.operatorKey(), identifier("a", 0));
         fleet.complete(event);
@@ -128,9 +129,9 @@ class MinerCommandApiTest {
 
     @Test
     void setPowerTargetStoresItsWattsAndASessionCallerIsTheUser() {
-        CommandFleet fleet = new CommandFleet("cmd-power");
+        TestFleet fleet = new TestFleet("cmd-power");
         fleet.addMiners("p", 3, "luxos");
-        CommandBatch batch = fleet.commands(fleet.operatorSession()).setPowerTarget(SetPowerTargetRequest.newBuilder()
+        CommandBatch batch = fleet.commands(fleet.operatorSessionToken()).setPowerTarget(SetPowerTargetRequest.newBuilder()
                 .setSelector(devices(identifier("p", 2), identifier("p", 0), identifier("p", 2)))
                 .setPowerTargetW(2800).build());
         assertThat(batch.getActorType()).isEqualTo(ActorType.ACTOR_TYPE_USER);
@@ -154,7 +155,7 @@ class MinerCommandApiTest {
 
     @Test
     void devicesLackingTheCapabilityAreRecordedUnsupportedAndTheRestQueued() {
-        CommandFleet fleet = new CommandFleet("cmd-caps");
+        TestFleet fleet = new TestFleet("cmd-caps");
         fleet.addMiners("lux", 2, "luxos");
         fleet.addMiners("cg", 1, "cgminer");
         CommandBatch batch = fleet.operatorCommands().reboot(reboot(devices(identifier("lux", 0), identifier("cg", 0),
@@ -187,7 +188,7 @@ class MinerCommandApiTest {
 
     @Test
     void checkCommandCapabilitiesReportsATelemetryOnlyDriverAsUnableToCurtail() {
-        CommandFleet fleet = new CommandFleet("cmd-check");
+        TestFleet fleet = new TestFleet("cmd-check");
         fleet.addMiners("lux", 2, "luxos");
         fleet.addMiners("cg", 1, "cgminer");
         fleet.addMiners("eff", 1, "luxos");
@@ -234,7 +235,7 @@ class MinerCommandApiTest {
 
     @Test
     void aTopologyScopeSelectsItsDevicesAndUnknownIdsAreNotFound() {
-        CommandFleet fleet = new CommandFleet("cmd-topo");
+        TestFleet fleet = new TestFleet("cmd-topo");
         String site = fleet.inventory().createSite(CreateSiteRequest.newBuilder().setName("north").build()).getSiteId();
         fleet.addMiners("s", 3, "luxos", site);
         fleet.addMiners("other", 2, "luxos");
@@ -255,7 +256,7 @@ class MinerCommandApiTest {
         assertThat(info(unknownDevice).orElseThrow().getMetadataMap()).containsEntry("missing", "nope-1,nope-2");
 
         // another organization's devices and batches are indistinguishable from missing ones
-        CommandFleet stranger = new CommandFleet("cmd-topo-other");
+        TestFleet stranger = new TestFleet("cmd-topo-other");
         var foreign = failure(() -> stranger.operatorCommands().reboot(reboot(devices(identifier("s", 0)))));
         assertThat(foreign.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         var foreignBatch = failure(() -> stranger.commands(stranger.org.viewerKey()).getCommandBatch(
@@ -273,7 +274,7 @@ class MinerCommandApiTest {
 
     @Test
     void everyFieldIsValidatedStrictlyAndNamedInTheError() {
-        CommandFleet fleet = new CommandFleet("cmd-validate");
+        TestFleet fleet = new TestFleet("cmd-validate");
         fleet.addMiners("v", 1, "luxos");
         var ops = fleet.operatorCommands();
         DeviceSelector one = devices(identifier("v", 0));
@@ -310,7 +311,7 @@ class MinerCommandApiTest {
 
     @Test
     void aViewerMayCheckAndReadButNotCommand() {
-        CommandFleet fleet = new CommandFleet("cmd-roles");
+        TestFleet fleet = new TestFleet("cmd-roles");
         fleet.addMiners("r", 1, "luxos");
         var viewer = fleet.commands(fleet.org.viewerKey());
         var e = failure(() -> viewer.reboot(reboot(devices(identifier("r", 0)))));

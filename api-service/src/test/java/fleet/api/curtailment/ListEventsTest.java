@@ -2,6 +2,8 @@ package fleet.api.curtailment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.Errors;
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.CurtailmentEvent;
 import fleet.curtailment.v1.CurtailmentEventState;
 import fleet.curtailment.v1.ListCurtailmentEventsRequest;
@@ -23,14 +25,14 @@ class ListEventsTest {
 
     @Test
     void oneHundredTwentyEventsPageAsFiftyFiftyTwentyWithoutDuplicatesOrGaps() {
-        Fleet fleet = new Fleet("list-events");
-        fleet.execute("INSERT INTO curtailment_event (org_id, state, mode, level, priority, reason, scope, max_duration_sec,"
+        TestFleet fleet = new TestFleet("list-events");
+        fleet.update("INSERT INTO curtailment_event (org_id, state, mode, level, priority, reason, scope, max_duration_sec,"
                 + " candidate_min_power_w, request_fingerprint, source_actor_type, source_actor_id, created_by_user_id,"
                 + " idempotency_key, ended_at, created_at)"
                 + " SELECT o.id, CASE WHEN g % 3 = 0 THEN 4 ELSE 1 END, 2, 2, 1, 'event ' || g, '{\"kind\":\"whole_org\"}'::jsonb, 3600, 1500, 'x', 'user', 'u',"
                 + " (SELECT id FROM app_user WHERE org_id = o.id LIMIT 1), 'key-' || g,"
                 + " CASE WHEN g % 3 = 0 THEN now() END, now() - make_interval(secs => g)"
-                + " FROM organization o, generate_series(1, 120) g WHERE o.id = ?");
+                + " FROM organization o, generate_series(1, 120) g WHERE o.id = ?", fleet.org.orgId());
         var viewer = fleet.curtailment(fleet.org.viewerKey());
         List<Integer> sizes = new ArrayList<>();
         List<CurtailmentEvent> all = new ArrayList<>();

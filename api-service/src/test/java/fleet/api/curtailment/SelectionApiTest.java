@@ -2,6 +2,8 @@ package fleet.api.curtailment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.Errors;
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.CurtailmentMode;
 import fleet.curtailment.v1.CurtailmentPriority;
 import fleet.curtailment.v1.SetMaintenanceRequest;
@@ -40,8 +42,8 @@ class SelectionApiTest {
 
     @Test
     void leastEfficientDeviceIsCurtailedFirstAndAloneWhenItReachesTheTarget() {
-        Fleet fleet = new Fleet("sel-rank");
-        fleet.add(List.of(Fleet.Sample.mining("efficient", 5000, 40), Fleet.Sample.mining("hungry", 5000, 45)));
+        TestFleet fleet = new TestFleet("sel-rank");
+        fleet.add(List.of(TestFleet.Sample.mining("efficient", 5000, 40), TestFleet.Sample.mining("hungry", 5000, 45)));
         PreviewCurtailmentPlanResponse plan = fleet.operator().previewCurtailmentPlan(fixedKw(4, 0));
         assertThat(plan.getSelectedList()).extracting(PlannedDevice::getDeviceIdentifier).containsExactly("hungry");
         assertThat(plan.getEstimatedReductionKw()).isEqualTo(5.0);
@@ -53,12 +55,12 @@ class SelectionApiTest {
 
     @Test
     void unknownEfficiencyRanksLastAndTiesGoByIdentifier() {
-        Fleet fleet = new Fleet("sel-ties");
-        List<Fleet.Sample> samples = new ArrayList<>();
-        samples.add(new Fleet.Sample("z-unknown", "luxos", "MINING", 3000.0, 100.0, null, 5));
-        samples.add(Fleet.Sample.mining("b-tied", 3000, 30));
-        samples.add(Fleet.Sample.mining("a-tied", 3000, 30));
-        samples.add(Fleet.Sample.mining("c-worst", 3000, 35));
+        TestFleet fleet = new TestFleet("sel-ties");
+        List<TestFleet.Sample> samples = new ArrayList<>();
+        samples.add(new TestFleet.Sample("z-unknown", "luxos", "MINING", 3000.0, 100.0, null, 5));
+        samples.add(TestFleet.Sample.mining("b-tied", 3000, 30));
+        samples.add(TestFleet.Sample.mining("a-tied", 3000, 30));
+        samples.add(TestFleet.Sample.mining("c-worst", 3000, 35));
         fleet.add(samples);
         var request = PreviewCurtailmentPlanRequest.newBuilder().setScope(WHOLE_ORG)
                 .setMode(CurtailmentMode.CURTAILMENT_MODE_FULL_FLEET).build();
@@ -71,9 +73,9 @@ class SelectionApiTest {
 
     @Test
     void fixedKwShortOfTargetIsInsufficientLoadWithStructuredMetadata() {
-        Fleet fleet = new Fleet("sel-insufficient");
-        fleet.add(List.of(Fleet.Sample.mining("a", 5000, 30), Fleet.Sample.mining("b", 4500, 30),
-                Fleet.Sample.mining("asleep", 3000, 30).withStatus("SLEEPING")));
+        TestFleet fleet = new TestFleet("sel-insufficient");
+        fleet.add(List.of(TestFleet.Sample.mining("a", 5000, 30), TestFleet.Sample.mining("b", 4500, 30),
+                TestFleet.Sample.mining("asleep", 3000, 30).withStatus("SLEEPING")));
         var e = Errors.failure(() -> fleet.operator().previewCurtailmentPlan(fixedKw(10, 0)));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         var info = Errors.info(e).orElseThrow();
@@ -93,47 +95,47 @@ class SelectionApiTest {
 
     @Test
     void startShortOfTargetWritesNothing() {
-        Fleet fleet = new Fleet("sel-insufficient-start");
+        TestFleet fleet = new TestFleet("sel-insufficient-start");
         fleet.addMiners("m", 2, 4000, 30);
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
         var e = Errors.failure(() -> fleet.operator().startCurtailment(StartCurtailmentRequest.newBuilder()
                 .setScope(WHOLE_ORG).setMode(CurtailmentMode.CURTAILMENT_MODE_FIXED_KW).setReason("too much")
                 .setFixedKw(FixedKwParams.newBuilder().setTargetKw(100)).build()));
         assertThat(Errors.info(e).orElseThrow().getReason()).isEqualTo("INSUFFICIENT_CURTAILABLE_LOAD");
         assertThat(fleet.events()).isZero();
         assertThat(fleet.targets()).isZero();
-        assertThat(fleet.activity()).isEqualTo(activity);
+        assertThat(fleet.activityRows()).isEqualTo(activity);
     }
 
     @Test
     void everySkipReasonIsProducedByADeviceBuiltForIt() {
-        Fleet fleet = new Fleet("sel-reasons");
+        TestFleet fleet = new TestFleet("sel-reasons");
         fleet.add(List.of(
-                Fleet.Sample.mining("ok", 3400, 20),
-                Fleet.Sample.mining("telemetry-only", 3400, 20).withDriver("cgminer"),
-                Fleet.Sample.mining("maintained", 3400, 20),
-                Fleet.Sample.mining("unreachable", 3400, 20).withStatus("UNREACHABLE"),
-                Fleet.Sample.mining("auth", 3400, 20).withStatus("AUTH_FAILED"),
-                Fleet.Sample.mining("updating", 3400, 20).withStatus("UPDATING"),
-                Fleet.Sample.mining("rebooting", 3400, 20).withStatus("REBOOTING"),
-                Fleet.Sample.mining("asleep", 25, 20).withStatus("SLEEPING").withHashrate(0.0),
-                Fleet.Sample.mining("stale", 3400, 20).withAge(600),
-                Fleet.Sample.mining("cooling", 3400, 20),
-                new Fleet.Sample("idle", "luxos", "STOPPED", 200.0, 0.0, null, 5),
-                Fleet.Sample.mining("dead-meter", 300, 3),
-                new Fleet.Sample("phantom", "luxos", "NO_POOL", 3300.0, 0.0, null, 5),
-                Fleet.Sample.mining("busy", 3400, 20)));
+                TestFleet.Sample.mining("ok", 3400, 20),
+                TestFleet.Sample.mining("telemetry-only", 3400, 20).withDriver("cgminer"),
+                TestFleet.Sample.mining("maintained", 3400, 20),
+                TestFleet.Sample.mining("unreachable", 3400, 20).withStatus("UNREACHABLE"),
+                TestFleet.Sample.mining("auth", 3400, 20).withStatus("AUTH_FAILED"),
+                TestFleet.Sample.mining("updating", 3400, 20).withStatus("UPDATING"),
+                TestFleet.Sample.mining("rebooting", 3400, 20).withStatus("REBOOTING"),
+                TestFleet.Sample.mining("asleep", 25, 20).withStatus("SLEEPING").withHashrate(0.0),
+                TestFleet.Sample.mining("stale", 3400, 20).withAge(600),
+                TestFleet.Sample.mining("cooling", 3400, 20),
+                new TestFleet.Sample("idle", "luxos", "STOPPED", 200.0, 0.0, null, 5),
+                TestFleet.Sample.mining("dead-meter", 300, 3),
+                new TestFleet.Sample("phantom", "luxos", "NO_POOL", 3300.0, 0.0, null, 5),
+                TestFleet.Sample.mining("busy", 3400, 20)));
         fleet.inventory().setMaintenance(SetMaintenanceRequest.newBuilder().setMaintenance(true)
                 .setDevices(DeviceIdentifierList.newBuilder().addIdentifiers("maintained")).build());
         // "busy" is held by another live event; "cooling" was resolved a minute ago
-        fleet.execute("WITH e AS (INSERT INTO curtailment_event (org_id, state, mode, level, priority, reason, scope,"
+        fleet.update("WITH e AS (INSERT INTO curtailment_event (org_id, state, mode, level, priority, reason, scope,"
                 + " max_duration_sec, candidate_min_power_w, request_fingerprint, source_actor_type, source_actor_id,"
                 + " created_by_user_id) SELECT o.id, 2, 2, 2, 1, 'other', '{}'::jsonb, 3600, 1500, 'x', 'user', 'u',"
                 + " (SELECT id FROM app_user WHERE org_id = o.id LIMIT 1) FROM organization o WHERE o.id = ? RETURNING id, org_id)"
                 + " INSERT INTO curtailment_target (event_id, org_id, device_id, state, desired_state, rank, resolved_at)"
                 + " SELECT e.id, e.org_id, d.id, CASE WHEN d.identifier = 'busy' THEN 3 ELSE 5 END, 1, 1,"
                 + " CASE WHEN d.identifier = 'cooling' THEN now() - interval '60 seconds' END"
-                + " FROM e JOIN device d ON d.org_id = e.org_id AND d.identifier IN ('busy', 'cooling')");
+                + " FROM e JOIN device d ON d.org_id = e.org_id AND d.identifier IN ('busy', 'cooling')", fleet.org.orgId());
         var request = fixedKw(1, 0).toBuilder().setPostEventCooldownSec(600).build();
         var plan = fleet.operator().previewCurtailmentPlan(request);
         Map<String, SkipReason> reasons = plan.getSkippedList().stream()

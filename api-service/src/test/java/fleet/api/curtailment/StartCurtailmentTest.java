@@ -2,6 +2,8 @@ package fleet.api.curtailment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.Errors;
+import fleet.api.TestFleet;
 import fleet.api.TestTokens;
 import fleet.curtailment.v1.ActorType;
 import fleet.curtailment.v1.CreateBuildingRequest;
@@ -56,9 +58,9 @@ class StartCurtailmentTest {
 
     @Test
     void startPersistsEventTargetsBaselinesAndAttribution() throws Exception {
-        Fleet fleet = new Fleet("start-persist");
+        TestFleet fleet = new TestFleet("start-persist");
         fleet.addMiners("p", 10, 3400, 25);
-        long activityBefore = fleet.activity();
+        long activityBefore = fleet.activityRows();
         StartCurtailmentResponse r = fleet.operator().startCurtailment(StartCurtailmentRequest.newBuilder()
                 .setScope(Scope.newBuilder().setWholeOrg(true)).setMode(CurtailmentMode.CURTAILMENT_MODE_FIXED_KW)
                 .setFixedKw(FixedKwParams.newBuilder().setTargetKw(10)).setReason("price spike")
@@ -76,7 +78,7 @@ class StartCurtailmentTest {
             assertThat(t.getState()).isEqualTo(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_PENDING);
             assertThat(t.getBaselinePowerW()).isEqualTo(3400.0);
         });
-        assertThat(fleet.activity()).isEqualTo(activityBefore + 1);
+        assertThat(fleet.activityRows()).isEqualTo(activityBefore + 1);
         try (Connection c = TestDatabase.get().connect();
                 var ps = c.prepareStatement("SELECT u.role FROM curtailment_event e JOIN app_user u"
                         + " ON u.id = e.created_by_user_id AND u.org_id = e.org_id WHERE e.id = ?::uuid")) {
@@ -98,7 +100,7 @@ class StartCurtailmentTest {
 
     @Test
     void devicesInALiveEventAreSkippedAndSessionUsersAreAttributed() {
-        Fleet fleet = new Fleet("start-skip");
+        TestFleet fleet = new TestFleet("start-skip");
         fleet.addMiners("s", 4, 3400, 25);
         var first = fleet.operator().startCurtailment(fullFleet(identifiers(List.of("s-00000", "s-00001"))));
         assertThat(first.getEvent().getTargetCount()).isEqualTo(2);
@@ -117,7 +119,7 @@ class StartCurtailmentTest {
 
     @Test
     void everyScopeTypeStarts() {
-        Fleet fleet = new Fleet("start-scopes");
+        TestFleet fleet = new TestFleet("start-scopes");
         var inv = fleet.inventory();
         String site = inv.createSite(CreateSiteRequest.newBuilder().setName("s").build()).getSiteId();
         String building = inv.createBuilding(CreateBuildingRequest.newBuilder().setSiteId(site).setName("b").build()).getBuildingId();
@@ -148,7 +150,7 @@ class StartCurtailmentTest {
 
     @Test
     void idempotentReplayReuseAndReuseAfterTerminal() {
-        Fleet fleet = new Fleet("start-idem");
+        TestFleet fleet = new TestFleet("start-idem");
         fleet.addMiners("i", 3, 3400, 25);
         var request = fullFleet(Scope.newBuilder().setWholeOrg(true).build()).toBuilder().setIdempotencyKey("abc").build();
         var first = fleet.operator().startCurtailment(request);
@@ -160,13 +162,13 @@ class StartCurtailmentTest {
         assertThat(Errors.info(reused).orElseThrow().getReason()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
 
         var byRef = request.toBuilder().clearIdempotencyKey().setExternalSource("ercot").setExternalReference("vdi-7").build();
-        fleet.execute("UPDATE curtailment_target SET state = 5 WHERE org_id = ?");
-        fleet.execute("UPDATE curtailment_event SET state = 4, ended_at = now() WHERE org_id = ?");
+        fleet.update("UPDATE curtailment_target SET state = 5 WHERE org_id = ?", fleet.org.orgId());
+        fleet.update("UPDATE curtailment_event SET state = 4, ended_at = now() WHERE org_id = ?", fleet.org.orgId());
         var fresh = fleet.operator().startCurtailment(request);
         assertThat(fresh.getReplayed()).isFalse();
         assertThat(fresh.getEvent().getEventId()).isNotEqualTo(first.getEvent().getEventId());
-        fleet.execute("UPDATE curtailment_target SET state = 5 WHERE org_id = ?");
-        fleet.execute("UPDATE curtailment_event SET state = 4, ended_at = now() WHERE org_id = ?");
+        fleet.update("UPDATE curtailment_target SET state = 5 WHERE org_id = ?", fleet.org.orgId());
+        fleet.update("UPDATE curtailment_event SET state = 4, ended_at = now() WHERE org_id = ?", fleet.org.orgId());
         var refFirst = fleet.operator().startCurtailment(byRef);
         var refAgain = fleet.operator().startCurtailment(byRef.toBuilder().build());
         assertThat(refAgain.getReplayed()).isTrue();
@@ -175,7 +177,7 @@ class StartCurtailmentTest {
 
     @Test
     void fiftyConcurrentStartsWithOneKeyProduceOneEvent() throws Exception {
-        Fleet fleet = new Fleet("start-concurrent-key");
+        TestFleet fleet = new TestFleet("start-concurrent-key");
         fleet.addMiners("c", 50, 3400, 25);
         var request = fullFleet(Scope.newBuilder().setWholeOrg(true).build()).toBuilder().setIdempotencyKey("storm").build();
         List<Callable<StartCurtailmentResponse>> calls = new ArrayList<>();
@@ -202,7 +204,7 @@ class StartCurtailmentTest {
 
     @Test
     void twentyConcurrentOverlappingStartsNeverShareADevice() throws Exception {
-        Fleet fleet = new Fleet("start-concurrent-devices");
+        TestFleet fleet = new TestFleet("start-concurrent-devices");
         fleet.addMiners("o", 100, 3400, 25);
         List<Callable<Object>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -233,9 +235,10 @@ class StartCurtailmentTest {
             }
             assertThat(started).isPositive();
             assertThat(fleet.count("SELECT count(*) - count(DISTINCT device_id) FROM curtailment_target"
-                    + " WHERE org_id = ? AND state NOT IN (5, 6, 7)")).isZero();
+                    + " WHERE org_id = ? AND state NOT IN (5, 6, 7)", fleet.org.orgId())).isZero();
             assertThat(fleet.count("SELECT count(*) FROM curtailment_event e WHERE e.org_id = ? AND e.state = 1"
-                    + " AND e.target_count <> (SELECT count(*) FROM curtailment_target t WHERE t.event_id = e.id)")).isZero();
+                    + " AND e.target_count <> (SELECT count(*) FROM curtailment_target t WHERE t.event_id = e.id)",
+                    fleet.org.orgId())).isZero();
         } finally {
             pool.shutdownNow();
         }

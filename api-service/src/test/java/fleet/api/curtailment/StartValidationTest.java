@@ -2,11 +2,14 @@ package fleet.api.curtailment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.Errors;
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.CurtailmentLevel;
 import fleet.curtailment.v1.CurtailmentMode;
 import fleet.curtailment.v1.DeviceIdentifierList;
 import fleet.curtailment.v1.FixedKwParams;
 import fleet.curtailment.v1.IdList;
+import fleet.curtailment.v1.PreviewCurtailmentPlanRequest;
 import fleet.curtailment.v1.Scope;
 import fleet.curtailment.v1.StartCurtailmentRequest;
 import fleet.testsupport.PostgresTestResource;
@@ -26,11 +29,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 class StartValidationTest {
 
-    private static Fleet fleet;
+    private static TestFleet fleet;
 
     @BeforeAll
     static void fleet() {
-        fleet = new Fleet("start-validation");
+        fleet = new TestFleet("start-validation");
         fleet.addMiners("v", 4, 3400, 25);
     }
 
@@ -94,7 +97,7 @@ class StartValidationTest {
     void everyInvalidFieldIsNamedAndNothingIsWritten() {
         long events = fleet.events();
         for (Case c : INVALID) {
-            var e = Errors.failure(() -> fleet.admin().startCurtailment(c.change().apply(valid().toBuilder()).build()));
+            var e = Errors.failure(() -> fleet.adminKey().startCurtailment(c.change().apply(valid().toBuilder()).build()));
             assertThat(e.getStatus().getCode()).as(c.name()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(Errors.fields(e)).as(c.name()).contains(c.field());
         }
@@ -123,8 +126,13 @@ class StartValidationTest {
 
     @Test
     void viewerCannotStartOrPreview() {
-        var e = Errors.failure(() -> fleet.curtailment(fleet.org.viewerKey()).startCurtailment(valid()));
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        long events = fleet.events();
+        var start = Errors.failure(() -> fleet.viewer().startCurtailment(valid()));
+        assertThat(start.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        var preview = Errors.failure(() -> fleet.viewer().previewCurtailmentPlan(PreviewCurtailmentPlanRequest.newBuilder()
+                .setScope(valid().getScope()).setMode(valid().getMode()).build()));
+        assertThat(preview.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(fleet.events()).isEqualTo(events);
     }
 
     @Test
@@ -135,7 +143,7 @@ class StartValidationTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(e.getStatus().getDescription()).contains(unknownSite);
 
-        Fleet other = new Fleet("start-validation-other");
+        TestFleet other = new TestFleet("start-validation-other");
         other.addMiners("foreign", 1, 3400, 25);
         var f = Errors.failure(() -> fleet.operator().startCurtailment(valid().toBuilder()
                 .setScope(Scope.newBuilder().setDeviceIdentifiers(DeviceIdentifierList.newBuilder()

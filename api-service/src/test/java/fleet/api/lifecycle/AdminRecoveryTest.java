@@ -1,10 +1,11 @@
 package fleet.api.lifecycle;
 
-import static fleet.api.lifecycle.LifecycleFleet.failure;
-import static fleet.api.lifecycle.LifecycleFleet.fields;
-import static fleet.api.lifecycle.LifecycleFleet.info;
+import static fleet.api.Errors.failure;
+import static fleet.api.Errors.fields;
+import static fleet.api.Errors.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.AdminTerminateEventRequest;
 import fleet.curtailment.v1.CurtailmentEventState;
 import fleet.curtailment.v1.ForceReleaseRequest;
@@ -37,7 +38,7 @@ class AdminRecoveryTest {
 
     @Test
     void terminateOfAnActiveEventIsInFlightCurtailCommands() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-active");
+        TestFleet fleet = new TestFleet("terminate-active");
         fleet.addMiners("a", 2);
         String event = fleet.start();
         fleet.makeActive(event, 5);
@@ -45,14 +46,14 @@ class AdminRecoveryTest {
         var e = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED)));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(e).getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
+        assertThat(info(e).orElseThrow().getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
         assertThat(e.getStatus().getDescription()).contains("stop first");
-        assertThat(fleet.activity("curtailment_terminated")).isZero();
+        assertThat(fleet.activityRows("curtailment_terminated")).isZero();
     }
 
     @Test
     void terminateOfAPendingEventWithACurtailCommandInFlightIsRefused() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-in-flight");
+        TestFleet fleet = new TestFleet("terminate-in-flight");
         List<UUID> devices = fleet.addMiners("f", 2);
         String event = fleet.start();
         fleet.update("UPDATE curtailment_target SET state = 2, command_sent_at = now(), curtail_dispatched_at = now()"
@@ -60,13 +61,13 @@ class AdminRecoveryTest {
 
         var e = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, FAILED)));
 
-        assertThat(info(e).getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
-        assertThat(info(e).getMetadataOrThrow("targets_in_flight")).isEqualTo("1");
+        assertThat(info(e).orElseThrow().getReason()).isEqualTo("IN_FLIGHT_CURTAIL_COMMANDS");
+        assertThat(info(e).orElseThrow().getMetadataOrThrow("targets_in_flight")).isEqualTo("1");
     }
 
     @Test
     void terminateOfAPendingEventWithNothingInFlightEndsIt() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-pending");
+        TestFleet fleet = new TestFleet("terminate-pending");
         fleet.addMiners("p", 2);
         String event = fleet.start();
 
@@ -81,7 +82,7 @@ class AdminRecoveryTest {
 
     @Test
     void terminateAfterStopCancelsAndFailsOpenTargetsWithTheReason() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-restoring");
+        TestFleet fleet = new TestFleet("terminate-restoring");
         List<UUID> devices = fleet.addMiners("r", 3);
         String event = fleet.start();
         fleet.makeActive(event, 5);
@@ -97,7 +98,7 @@ class AdminRecoveryTest {
                         + " DESC, state", event, devices.get(0)).toString())
                 .isEqualTo("[{state=5, last_error=null}, {state=7, last_error=reconciler lost the site},"
                         + " {state=7, last_error=reconciler lost the site}]");
-        assertThat(fleet.activity("curtailment_terminated")).isEqualTo(1);
+        assertThat(fleet.activityRows("curtailment_terminated")).isEqualTo(1);
         assertThat(fleet.lastActivityMetadata("curtailment_terminated"))
                 .contains("\"previous_state\": \"RESTORING\"", "\"targets_restore_failed\": 2");
         // the devices are free again
@@ -106,24 +107,24 @@ class AdminRecoveryTest {
 
     @Test
     void terminateEchoesTheSameEndingAndRefusesAnother() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-echo");
+        TestFleet fleet = new TestFleet("terminate-echo");
         fleet.addMiners("e", 1);
         String event = fleet.start();
         fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED));
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
 
         var echo = fleet.adminSession().adminTerminateEvent(terminate(event, CANCELLED)).getEvent();
         assertThat(echo.getState()).isEqualTo(CANCELLED);
-        assertThat(fleet.activity()).isEqualTo(activity);
+        assertThat(fleet.activityRows()).isEqualTo(activity);
 
         var other = failure(() -> fleet.adminSession().adminTerminateEvent(terminate(event, FAILED)));
         assertThat(other.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(other).getReason()).isEqualTo("EVENT_TERMINAL");
+        assertThat(info(other).orElseThrow().getReason()).isEqualTo("EVENT_TERMINAL");
     }
 
     @Test
     void terminateValidatesTargetStateAndReason() {
-        LifecycleFleet fleet = new LifecycleFleet("terminate-validate");
+        TestFleet fleet = new TestFleet("terminate-validate");
         fleet.addMiners("v", 1);
         String event = fleet.start();
 
@@ -139,7 +140,7 @@ class AdminRecoveryTest {
 
     @Test
     void apiKeysAndNonAdminSessionsAreRefusedForRecovery() {
-        LifecycleFleet fleet = new LifecycleFleet("recovery-auth");
+        TestFleet fleet = new TestFleet("recovery-auth");
         fleet.addMiners("k", 1);
         String event = fleet.start();
 
@@ -155,7 +156,7 @@ class AdminRecoveryTest {
 
     @Test
     void forceReleaseCancelsReleasesTargetsAndFreesTheDevices() {
-        LifecycleFleet fleet = new LifecycleFleet("release");
+        TestFleet fleet = new TestFleet("release");
         List<UUID> devices = fleet.addMiners("l", 3);
         String event = fleet.start();
         fleet.makeActive(event, 5);
@@ -176,18 +177,18 @@ class AdminRecoveryTest {
 
     @Test
     void forceReleaseEchoesCancelledAndRefusesOtherTerminalStates() {
-        LifecycleFleet fleet = new LifecycleFleet("release-echo");
+        TestFleet fleet = new TestFleet("release-echo");
         fleet.addMiners("c", 2);
-        String cancelled = fleet.start(fleet.operator(), fleet.identifiers("c-00000"));
+        String cancelled = fleet.start(fleet.operator(), TestFleet.identifiers("c-00000"));
         fleet.adminSession().forceRelease(release(cancelled));
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
         assertThat(fleet.adminSession().forceRelease(release(cancelled)).getEvent().getState()).isEqualTo(CANCELLED);
-        assertThat(fleet.activity()).isEqualTo(activity);
+        assertThat(fleet.activityRows()).isEqualTo(activity);
 
-        String completed = fleet.start(fleet.operator(), fleet.identifiers("c-00001"));
+        String completed = fleet.start(fleet.operator(), TestFleet.identifiers("c-00001"));
         fleet.complete(completed);
         var e = failure(() -> fleet.adminSession().forceRelease(release(completed)));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(e).getReason()).isEqualTo("EVENT_TERMINAL");
+        assertThat(info(e).orElseThrow().getReason()).isEqualTo("EVENT_TERMINAL");
     }
 }

@@ -1,10 +1,11 @@
 package fleet.api.lifecycle;
 
-import static fleet.api.lifecycle.LifecycleFleet.failure;
-import static fleet.api.lifecycle.LifecycleFleet.fields;
-import static fleet.api.lifecycle.LifecycleFleet.info;
+import static fleet.api.Errors.failure;
+import static fleet.api.Errors.fields;
+import static fleet.api.Errors.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.ActorType;
 import fleet.curtailment.v1.CurtailmentEventState;
 import fleet.curtailment.v1.StartCurtailmentRequest;
@@ -38,20 +39,20 @@ class StopCurtailmentTest {
 
     @Test
     void stopBeforeMinCurtailedDurationIsRefusedAndWritesNothing() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-min");
+        TestFleet fleet = new TestFleet("stop-min");
         fleet.addMiners("m", 2);
         String event = fleet.start(withMinDuration(600));
         fleet.makeActive(event, 60);
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
 
         var e = failure(() -> fleet.operator().stopCurtailment(stop(event)));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        var info = info(e);
+        var info = info(e).orElseThrow();
         assertThat(info.getReason()).isEqualTo("MIN_CURTAILED_DURATION_NOT_ELAPSED");
         assertThat(info.getDomain()).isEqualTo("curtailment");
         assertThat(Integer.parseInt(info.getMetadataOrThrow("remaining_sec"))).isBetween(530, 540);
-        assertThat(fleet.activity()).isEqualTo(activity);
+        assertThat(fleet.activityRows()).isEqualTo(activity);
         assertThat(fleet.scalar("SELECT state FROM curtailment_event WHERE id = ?::uuid", event)).isEqualTo(2);
         assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 3", event))
                 .isEqualTo(2L);
@@ -59,7 +60,7 @@ class StopCurtailmentTest {
 
     @Test
     void adminForceStopsBeforeMinCurtailedDuration() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-force");
+        TestFleet fleet = new TestFleet("stop-force");
         fleet.addMiners("f", 2);
         String event = fleet.start(withMinDuration(600));
         fleet.makeActive(event, 60);
@@ -70,14 +71,14 @@ class StopCurtailmentTest {
         assertThat(stopped.getState()).isEqualTo(CurtailmentEventState.CURTAILMENT_EVENT_STATE_RESTORING);
         assertThat(stopped.getRestoreInitiatedBy()).isEqualTo(ActorType.ACTOR_TYPE_USER);
         assertThat(stopped.hasRestoreStartedAt()).isTrue();
-        assertThat(fleet.activity("curtailment_stopped")).isEqualTo(1);
+        assertThat(fleet.activityRows("curtailment_stopped")).isEqualTo(1);
         assertThat(fleet.lastActivityMetadata("curtailment_stopped"))
                 .contains("\"force\": true", "\"min_duration_bypassed\": true", "\"reason\": \"breaker trip\"");
     }
 
     @Test
     void nonAdminForceIsPermissionDeniedNamingForce() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-force-operator");
+        TestFleet fleet = new TestFleet("stop-force-operator");
         fleet.addMiners("o", 1);
         String event = fleet.start(withMinDuration(600));
         fleet.makeActive(event, 60);
@@ -86,13 +87,13 @@ class StopCurtailmentTest {
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(e.getStatus().getDescription()).contains("force");
-        assertThat(info(e).getMetadataOrThrow("field")).isEqualTo("force");
-        assertThat(fleet.activity("curtailment_stopped")).isZero();
+        assertThat(info(e).orElseThrow().getMetadataOrThrow("field")).isEqualTo("force");
+        assertThat(fleet.activityRows("curtailment_stopped")).isZero();
     }
 
     @Test
     void stopAfterMinCurtailedDurationNeedsNoForce() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-elapsed");
+        TestFleet fleet = new TestFleet("stop-elapsed");
         fleet.addMiners("e", 1);
         String event = fleet.start(withMinDuration(600));
         fleet.makeActive(event, 601);
@@ -106,7 +107,7 @@ class StopCurtailmentTest {
 
     @Test
     void stopOfATerminalEventIsEventTerminal() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-terminal");
+        TestFleet fleet = new TestFleet("stop-terminal");
         fleet.addMiners("t", 1);
         String event = fleet.start();
         fleet.complete(event);
@@ -114,13 +115,13 @@ class StopCurtailmentTest {
         var e = failure(() -> fleet.operator().stopCurtailment(stop(event)));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(e).getReason()).isEqualTo("EVENT_TERMINAL");
-        assertThat(info(e).getMetadataOrThrow("state")).isEqualTo("COMPLETED");
+        assertThat(info(e).orElseThrow().getReason()).isEqualTo("EVENT_TERMINAL");
+        assertThat(info(e).orElseThrow().getMetadataOrThrow("state")).isEqualTo("COMPLETED");
     }
 
     @Test
     void stopOfARestoringEventEchoesItAndWritesNothing() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-echo");
+        TestFleet fleet = new TestFleet("stop-echo");
         fleet.addMiners("r", 2);
         String event = fleet.start();
         fleet.makeActive(event, 10);
@@ -128,14 +129,14 @@ class StopCurtailmentTest {
         // the reconciler has moved on: one target restored, one in flight
         fleet.update("UPDATE curtailment_target SET state = 2, command_sent_at = now() WHERE id = (SELECT min(id)"
                 + " FROM curtailment_target WHERE event_id = ?::uuid)", event);
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
         Object updatedAt = fleet.scalar("SELECT updated_at FROM curtailment_event WHERE id = ?::uuid", event);
 
         var again = fleet.operator().stopCurtailment(stop(event)).getEvent();
 
         assertThat(again.getState()).isEqualTo(CurtailmentEventState.CURTAILMENT_EVENT_STATE_RESTORING);
         assertThat(again.getRestoreStartedAt()).isEqualTo(first.getRestoreStartedAt());
-        assertThat(fleet.activity()).isEqualTo(activity);
+        assertThat(fleet.activityRows()).isEqualTo(activity);
         assertThat(fleet.scalar("SELECT updated_at FROM curtailment_event WHERE id = ?::uuid", event)).isEqualTo(updatedAt);
         assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 2", event))
                 .isEqualTo(1L);
@@ -143,7 +144,7 @@ class StopCurtailmentTest {
 
     @Test
     void stopResetsConfirmedAndCurtailFailedTargetsToRestorePendingKeepingTheCurtailPhase() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("stop-reset");
+        TestFleet fleet = new TestFleet("stop-reset");
         List<UUID> devices = fleet.addMiners("x", 3);
         String event = fleet.start();
         fleet.makeActive(event, 10);
@@ -185,7 +186,7 @@ class StopCurtailmentTest {
 
     @Test
     void stopOfAPendingEventResolvesTargetsThatWereNeverCommanded() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-pending");
+        TestFleet fleet = new TestFleet("stop-pending");
         List<UUID> devices = fleet.addMiners("p", 3);
         String event = fleet.start();
         // the reconciler got as far as one target: written DISPATCHING, command possibly on the wire
@@ -208,7 +209,7 @@ class StopCurtailmentTest {
 
     @Test
     void concurrentStopsBeginTheRestoreOnceAndEchoTheRest() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("stop-concurrent");
+        TestFleet fleet = new TestFleet("stop-concurrent");
         fleet.addMiners("k", 4);
         String event = fleet.start();
         fleet.makeActive(event, 10);
@@ -226,17 +227,17 @@ class StopCurtailmentTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(fleet.activity("curtailment_stopped")).isEqualTo(1);
+        assertThat(fleet.activityRows("curtailment_stopped")).isEqualTo(1);
         assertThat(fleet.scalar("SELECT count(*) FROM curtailment_target WHERE event_id = ?::uuid AND state = 1"
                 + " AND desired_state = 2", event)).isEqualTo(4L);
     }
 
     @Test
     void stopValidatesItsFieldsAndScopesToTheOrganization() {
-        LifecycleFleet fleet = new LifecycleFleet("stop-validate");
+        TestFleet fleet = new TestFleet("stop-validate");
         fleet.addMiners("v", 1);
         String event = fleet.start();
-        LifecycleFleet other = new LifecycleFleet("stop-validate-other");
+        TestFleet other = new TestFleet("stop-validate-other");
 
         var badId = failure(() -> fleet.operator().stopCurtailment(stop("not-a-uuid")));
         assertThat(badId.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -248,14 +249,14 @@ class StopCurtailmentTest {
         assertThat(foreign.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         var viewer = failure(() -> fleet.viewer().stopCurtailment(stop(event)));
         assertThat(viewer.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(fleet.activity("curtailment_stopped")).isZero();
+        assertThat(fleet.activityRows("curtailment_stopped")).isZero();
     }
 
-    private static Map<String, Object> target(LifecycleFleet fleet, UUID device) {
+    private static Map<String, Object> target(TestFleet fleet, UUID device) {
         return fleet.rows("SELECT * FROM curtailment_target WHERE device_id = ? ORDER BY id DESC LIMIT 1", device).get(0);
     }
 
-    private static String curtailPhase(LifecycleFleet fleet, String event) {
+    private static String curtailPhase(TestFleet fleet, String event) {
         return fleet.rows("SELECT device_id, curtail_dispatched_at, curtail_completed_at, curtail_retries, curtail_failures,"
                 + " curtail_last_error FROM curtailment_target WHERE event_id = ?::uuid ORDER BY id", event).toString();
     }

@@ -1,10 +1,11 @@
 package fleet.api.lifecycle;
 
-import static fleet.api.lifecycle.LifecycleFleet.failure;
-import static fleet.api.lifecycle.LifecycleFleet.fields;
-import static fleet.api.lifecycle.LifecycleFleet.info;
+import static fleet.api.Errors.failure;
+import static fleet.api.Errors.fields;
+import static fleet.api.Errors.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fleet.api.TestFleet;
 import fleet.curtailment.v1.StartCurtailmentRequest;
 import fleet.curtailment.v1.StopCurtailmentRequest;
 import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
@@ -26,11 +27,11 @@ class UpdateCurtailmentTest {
 
     @Test
     void updateChangesReasonMaxDurationAndIntervalWithOneActivityRow() {
-        LifecycleFleet fleet = new LifecycleFleet("update-all");
+        TestFleet fleet = new TestFleet("update-all");
         fleet.addMiners("u", 1);
         String event = fleet.start();
         fleet.makeActive(event, 5);
-        long activity = fleet.activity();
+        long activity = fleet.activityRows();
 
         var updated = fleet.operator().updateCurtailmentEvent(update(event).setReason("price spike extended")
                 .setMaxDurationSeconds(7_200).setRestoreBatchIntervalSec(120).build()).getEvent();
@@ -38,7 +39,7 @@ class UpdateCurtailmentTest {
         assertThat(updated.getReason()).isEqualTo("price spike extended");
         assertThat(updated.getMaxDurationSeconds()).isEqualTo(7_200);
         assertThat(updated.getRestoreBatchIntervalSec()).isEqualTo(120);
-        assertThat(fleet.activity()).isEqualTo(activity + 1);
+        assertThat(fleet.activityRows()).isEqualTo(activity + 1);
         assertThat(fleet.lastActivityMetadata("curtailment_updated")).contains(
                 "\"reason\": {\"new\": \"price spike extended\", \"old\": \"grid event\"}",
                 "\"max_duration_seconds\": {\"new\": 7200, \"old\": 14400}",
@@ -47,7 +48,7 @@ class UpdateCurtailmentTest {
 
     @Test
     void updateChangesOnlyTheFieldsThatAreSet() {
-        LifecycleFleet fleet = new LifecycleFleet("update-one");
+        TestFleet fleet = new TestFleet("update-one");
         fleet.addMiners("o", 1);
         String event = fleet.start(StartCurtailmentRequest.newBuilder().setMaxDurationSeconds(3_600)
                 .setRestoreBatchIntervalSec(30));
@@ -61,7 +62,7 @@ class UpdateCurtailmentTest {
 
     @Test
     void updateWithoutAnyFieldIsInvalidArgument() {
-        LifecycleFleet fleet = new LifecycleFleet("update-empty");
+        TestFleet fleet = new TestFleet("update-empty");
         fleet.addMiners("e", 1);
         String event = fleet.start();
 
@@ -69,12 +70,12 @@ class UpdateCurtailmentTest {
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(fields(e)).containsExactly("reason", "max_duration_seconds", "restore_batch_interval_sec");
-        assertThat(fleet.activity("curtailment_updated")).isZero();
+        assertThat(fleet.activityRows("curtailment_updated")).isZero();
     }
 
     @Test
     void updateValidatesBoundsStrictlyAndNamesEveryField() {
-        LifecycleFleet fleet = new LifecycleFleet("update-bounds");
+        TestFleet fleet = new TestFleet("update-bounds");
         fleet.addMiners("b", 1);
         String event = fleet.start();
 
@@ -87,18 +88,18 @@ class UpdateCurtailmentTest {
         assertThat(wide.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(fields(wide)).containsExactly("max_duration_seconds");
         assertThat(wide.getStatus().getDescription()).contains("4294967295");
-        assertThat(fleet.activity("curtailment_updated")).isZero();
+        assertThat(fleet.activityRows("curtailment_updated")).isZero();
     }
 
     @Test
     void nonAdminMayNotRaiseMaxDurationAboveTheOrganizationDefault() {
-        LifecycleFleet fleet = new LifecycleFleet("update-gate");
+        TestFleet fleet = new TestFleet("update-gate");
         fleet.addMiners("g", 1);
         String event = fleet.start();
 
         var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setMaxDurationSeconds(14_401).build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(info(e).getMetadataOrThrow("field")).isEqualTo("max_duration_seconds");
+        assertThat(info(e).orElseThrow().getMetadataOrThrow("field")).isEqualTo("max_duration_seconds");
 
         var admin = fleet.adminKey().updateCurtailmentEvent(update(event).setMaxDurationSeconds(86_400).build()).getEvent();
         assertThat(admin.getMaxDurationSeconds()).isEqualTo(86_400);
@@ -109,21 +110,21 @@ class UpdateCurtailmentTest {
 
     @Test
     void nonAdminRestoreIntervalAbove300IsPermissionDenied() {
-        LifecycleFleet fleet = new LifecycleFleet("update-interval");
+        TestFleet fleet = new TestFleet("update-interval");
         fleet.addMiners("i", 1);
         String event = fleet.start();
 
         var e = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setRestoreBatchIntervalSec(301).build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(info(e).getMetadataOrThrow("field")).isEqualTo("restore_batch_interval_sec");
+        assertThat(info(e).orElseThrow().getMetadataOrThrow("field")).isEqualTo("restore_batch_interval_sec");
         assertThat(fleet.adminKey().updateCurtailmentEvent(update(event).setRestoreBatchIntervalSec(900).build())
                 .getEvent().getRestoreBatchIntervalSec()).isEqualTo(900);
     }
 
     @Test
     void anUnboundedEventGetsABoundOnlyFromAnAdmin() {
-        LifecycleFleet fleet = new LifecycleFleet("update-unbounded");
+        TestFleet fleet = new TestFleet("update-unbounded");
         fleet.addMiners("n", 1);
         String event = fleet.start(fleet.adminKey(), StartCurtailmentRequest.newBuilder().setAllowUnbounded(true));
 
@@ -137,19 +138,19 @@ class UpdateCurtailmentTest {
 
     @Test
     void updateOfARestoringEventIsNotUpdatableAndOfATerminalOneIsEventTerminal() {
-        LifecycleFleet fleet = new LifecycleFleet("update-state");
+        TestFleet fleet = new TestFleet("update-state");
         fleet.addMiners("s", 1);
         String event = fleet.start();
         fleet.operator().stopCurtailment(StopCurtailmentRequest.newBuilder().setEventId(event).build());
 
         var restoring = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setReason("x").build()));
         assertThat(restoring.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(restoring).getReason()).isEqualTo("EVENT_NOT_UPDATABLE");
+        assertThat(info(restoring).orElseThrow().getReason()).isEqualTo("EVENT_NOT_UPDATABLE");
 
         fleet.complete(event);
         var terminal = failure(() -> fleet.operator().updateCurtailmentEvent(update(event).setReason("x").build()));
         assertThat(terminal.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(info(terminal).getReason()).isEqualTo("EVENT_TERMINAL");
-        assertThat(fleet.activity("curtailment_updated")).isZero();
+        assertThat(info(terminal).orElseThrow().getReason()).isEqualTo("EVENT_TERMINAL");
+        assertThat(fleet.activityRows("curtailment_updated")).isZero();
     }
 }

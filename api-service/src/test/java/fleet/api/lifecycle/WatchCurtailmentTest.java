@@ -3,6 +3,7 @@ package fleet.api.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.api.TestFleet;
 import fleet.api.watch.WatchHub;
 import fleet.curtailment.v1.CurtailmentEventState;
 import fleet.curtailment.v1.CurtailmentTargetState;
@@ -85,14 +86,14 @@ class WatchCurtailmentTest {
         }
     }
 
-    private static Watch watch(LifecycleFleet fleet, String eventId) {
+    private static Watch watch(TestFleet fleet, String eventId) {
         Watch w = new Watch();
-        fleet.async(fleet.org.viewerKey()).watchCurtailmentEvent(
+        fleet.curtailmentAsync(fleet.org.viewerKey()).watchCurtailmentEvent(
                 WatchCurtailmentEventRequest.newBuilder().setEventId(eventId).build(), w);
         return w;
     }
 
-    private static void progress(LifecycleFleet fleet, String eventId) {
+    private static void progress(TestFleet fleet, String eventId) {
         fleet.rows("SELECT pg_notify('curtailment_progress', ?)", eventId);
     }
 
@@ -106,7 +107,7 @@ class WatchCurtailmentTest {
 
     @Test
     void twoWatchersReceiveTheSnapshotThenEveryStateInOrderAndCompleteAfterTheTerminalState() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-two");
+        TestFleet fleet = new TestFleet("watch-two");
         fleet.addMiners("w", 2);
         String event = fleet.start();
         UUID org = fleet.org.orgId();
@@ -156,7 +157,7 @@ class WatchCurtailmentTest {
 
     @Test
     void aChangeWithoutANotificationArrivesWithTheSafetyReread() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-safety");
+        TestFleet fleet = new TestFleet("watch-safety");
         fleet.addMiners("s", 1);
         String event = fleet.start();
         Watch w = watch(fleet, event);
@@ -172,7 +173,7 @@ class WatchCurtailmentTest {
 
     @Test
     void watchersSurviveAListenerReconnectAndCatchUpOnWhatTheyMissed() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-reconnect");
+        TestFleet fleet = new TestFleet("watch-reconnect");
         fleet.addMiners("c", 1);
         String event = fleet.start();
         Watch w = watch(fleet, event);
@@ -197,7 +198,7 @@ class WatchCurtailmentTest {
 
     @Test
     void watchingATerminalEventSendsItsSnapshotAndCompletes() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-terminal");
+        TestFleet fleet = new TestFleet("watch-terminal");
         fleet.addMiners("t", 1);
         String event = fleet.start();
         fleet.complete(event);
@@ -214,7 +215,7 @@ class WatchCurtailmentTest {
 
     @Test
     void aCancelledWatcherLeavesAndTheLastOneClosesTheTopic() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-cancel");
+        TestFleet fleet = new TestFleet("watch-cancel");
         fleet.addMiners("x", 1);
         String event = fleet.start();
         UUID org = fleet.org.orgId();
@@ -235,10 +236,10 @@ class WatchCurtailmentTest {
 
     @Test
     void watchOfAnotherOrganizationsEventIsNotFoundAndABadIdIsInvalid() throws Exception {
-        LifecycleFleet fleet = new LifecycleFleet("watch-scope");
+        TestFleet fleet = new TestFleet("watch-scope");
         fleet.addMiners("o", 1);
         String event = fleet.start();
-        LifecycleFleet other = new LifecycleFleet("watch-scope-other");
+        TestFleet other = new TestFleet("watch-scope-other");
 
         Watch foreign = watch(other, event);
         Watch bad = watch(fleet, "nope");

@@ -108,14 +108,14 @@ final class ScheduleApi {
     }
 
     static StatusRuntimeException failure(Runnable call) {
-        return fleet.api.curtailment.Errors.failure(call);
+        return fleet.api.Errors.failure(call);
     }
 
     static List<String> fields(StatusRuntimeException e) {
-        return fleet.api.curtailment.Errors.fields(e);
+        return fleet.api.Errors.fields(e);
     }
 
     static Optional<ErrorInfo> info(StatusRuntimeException e) {
-        return fleet.api.curtailment.Errors.info(e);
+        return fleet.api.Errors.info(e);
     }
 }

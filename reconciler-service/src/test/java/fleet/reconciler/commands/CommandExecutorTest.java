@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import fleet.metrics.MetricNames;
+import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.CommandRecord;
 import fleet.simulator.Fault;
 import fleet.simulator.FaultType;
 import io.smallrye.mutiny.Uni;
-import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +37,11 @@ class CommandExecutorTest {
     private static final int SENTINEL = 14;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static CommandHarness h;
+    private static ReconcilerHarness h;
 
     @BeforeAll
     static void start() {
-        h = new CommandHarness("commands", 16, "127.70.0.1");
+        h = new ReconcilerHarness("commands", 16, "127.70.0.1", 7);
         h.startExecutor("cmd-a");
         h.startExecutor("cmd-b");
     }
@@ -62,7 +62,7 @@ class CommandExecutorTest {
 
     @Test
     void rebootOfADeviceWhoseEventCompletedRunsExactlyOnceOnTheMiner() {
-        h.completedCurtailment(AFTER_EVENT);
+        h.finishedEvent(List.of(AFTER_EVENT));
         UUID batch = h.queue("REBOOT", "{}", 5, AFTER_EVENT);
         awaitState(batch, AFTER_EVENT, "SUCCEEDED");
         Map<String, Object> row = h.command(batch, AFTER_EVENT);
@@ -80,13 +80,10 @@ class CommandExecutorTest {
     }
 
     @Test
-    void commandQueuedBeforeACurtailmentStartsEndsBlockedAndTheMinerNeverSeesIt() throws Exception {
+    void commandQueuedBeforeACurtailmentStartsEndsBlockedAndTheMinerNeverSeesIt() {
         h.stopExecutors();
         UUID batch = h.queue("REBOOT", "{}", 5, CURTAILED);
-        UUID event;
-        try (Connection c = h.db.connect()) {
-            event = h.startCurtailment(c, CURTAILED);
-        }
+        UUID event = h.startEvent(List.of(CURTAILED), null);
         h.startExecutor("cmd-a");
         h.startExecutor("cmd-b");
         awaitState(batch, CURTAILED, "BLOCKED_BY_CURTAILMENT");

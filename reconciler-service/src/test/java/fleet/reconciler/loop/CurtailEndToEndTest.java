@@ -3,6 +3,8 @@ package fleet.reconciler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
+import fleet.simulator.FleetTruth;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +32,7 @@ class CurtailEndToEndTest {
     @Test
     void everyTargetIsConfirmedAndEachMinerReceivedExactlyOneCurtailCommand() {
         List<Integer> all = IntStream.range(0, 200).boxed().toList();
+        double baselineW = all.stream().mapToDouble(i -> h.sim.miner(i).operatingPowerW()).sum();
         UUID event = h.startEvent(all, null);
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                 .until(() -> h.eventState(event) == 2);
@@ -37,7 +40,10 @@ class CurtailEndToEndTest {
         for (int i : all) {
             assertThat(h.sleepCommands(i)).as("miner %d", i).isEqualTo(1);
         }
-        assertThat(h.sim.truth().toString()).isNotEmpty();
+        // the simulator's ground truth agrees: every miner was put to sleep and the fleet draws under half its baseline
+        FleetTruth truth = h.sim.truth();
+        assertThat(truth.sleepRequested()).isEqualTo(200);
+        assertThat(truth.trueTotalPowerW()).isLessThan(0.5 * baselineW);
         assertThat(h.count("SELECT count(*) FROM curtailment_event WHERE id = ? AND started_at IS NOT NULL"
                 + " AND first_dispatched_at IS NOT NULL", event)).isEqualTo(1);
     }

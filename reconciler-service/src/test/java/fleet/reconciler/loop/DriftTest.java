@@ -3,6 +3,7 @@ package fleet.reconciler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.Fault;
 import fleet.simulator.FaultType;
 import java.time.Duration;
@@ -21,7 +22,7 @@ class DriftTest {
     static void start() {
         h = new ReconcilerHarness("drift", 6, "127.62.0.1");
         ReconcilerNode node = h.startNode("drift-a");
-        h.startPoller(node, 0);
+        h.startPoller(node);
     }
 
     @AfterAll

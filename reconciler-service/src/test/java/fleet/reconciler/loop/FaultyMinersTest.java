@@ -3,6 +3,7 @@ package fleet.reconciler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.Fault;
 import fleet.simulator.FaultType;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package fleet.reconciler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.CommandRecord;
 import fleet.simulator.Fault;
 import fleet.simulator.FaultType;
@@ -40,15 +41,6 @@ class RestoreTest {
         return event;
     }
 
-    /** What StopCurtailment writes in its one transaction. */
-    private static void stopEvent(UUID event) {
-        h.execute("WITH e AS (UPDATE curtailment_event SET state = 3, restore_started_at = now(), restore_initiated_by = 'user',"
-                + " next_wave_at = now(), current_wave = 0 WHERE id = ? AND state IN (1, 2) RETURNING id),"
-                + " t AS (UPDATE curtailment_target SET desired_state = 2, state = 1, retry_count = 0, command_sent_at = NULL,"
-                + " wave = 0, next_attempt_at = NULL WHERE event_id IN (SELECT id FROM e) AND state NOT IN (5, 6, 7))"
-                + " SELECT pg_notify('curtailment_work', id::text) FROM e", event);
-    }
-
     private static List<CommandRecord> wakeups(List<Integer> miners) {
         List<CommandRecord> out = new ArrayList<>();
         for (int i : miners) {
@@ -63,7 +55,7 @@ class RestoreTest {
     void restoreWithBatchTwoOverFiveMinersSendsWavesOfTwoTwoOneRespectingTheInterval() throws Exception {
         List<Integer> miners = IntStream.range(0, 5).boxed().toList();
         UUID event = activeEvent(miners, "restore_batch_size = 2, restore_batch_interval_sec = 2");
-        stopEvent(event);
+        h.stopEvent(event);
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> h.eventState(event) == 4);
         List<CommandRecord> wakes = wakeups(miners);
         assertThat(wakes).hasSize(5);
@@ -120,7 +112,7 @@ class RestoreTest {
     void batchZeroRestoresEverythingInOneWave() {
         List<Integer> miners = IntStream.range(5, 15).boxed().toList();
         UUID event = activeEvent(miners, "restore_batch_size = 0");
-        stopEvent(event);
+        h.stopEvent(event);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> h.eventState(event) == 4);
         assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND wave = 1 AND state = 5", event))
                 .isEqualTo(10);
@@ -135,7 +127,7 @@ class RestoreTest {
             List<Integer> miners = IntStream.range(15, 18).boxed().toList();
             UUID event = activeEvent(miners, null);
             h.sim.setFault(15, Fault.of(FaultType.FAILING_WAKE));
-            stopEvent(event);
+            h.stopEvent(event);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> h.eventState(event) == 5);
             assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND state = 7", event)).isEqualTo(1);
             assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND state = 5", event)).isEqualTo(2);

@@ -3,6 +3,7 @@ package fleet.reconciler.schedules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,11 +25,11 @@ import org.junit.jupiter.api.Test;
 class ScheduleFailoverTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static ScheduleHarness h;
+    private static ReconcilerHarness h;
 
     @BeforeAll
     static void fleet() {
-        h = new ScheduleHarness("schedule_failover", 12, "127.75.2.1");
+        h = new ReconcilerHarness("schedule_failover", 12, "127.75.2.1", 7);
         h.startExecutor("executor-1");
     }
 
@@ -39,7 +40,7 @@ class ScheduleFailoverTest {
 
     @AfterEach
     void quiet() {
-        h.quiesce();
+        h.quiesceSchedules();
     }
 
     private long outcomes(String step, String outcome) {
@@ -136,7 +137,7 @@ class ScheduleFailoverTest {
         h.stopExecutors();
         clock.set("2026-06-16T00:00:05Z");
         await().atMost(WAIT).until(() -> h.commands(schedule, "revert") == 1);
-        UUID event = h.startCurtailment(List.of(8));
+        UUID event = h.confirmedEvent(List.of(8));
         h.startExecutor("executor-2");
         await().atMost(WAIT).until(() -> h.count("SELECT count(*) FROM operator_command WHERE actor_id = ?"
                 + " AND params #>> '{schedule,phase}' = 'revert' AND state = 'BLOCKED_BY_CURTAILMENT'",
@@ -147,7 +148,7 @@ class ScheduleFailoverTest {
         assertThat(h.commands(schedule, "deferred_revert")).isZero();
         assertThat(h.powerTargets(8)).containsExactly(2850);
 
-        h.completeCurtailment(event);
+        h.complete(event);
         await().atMost(WAIT).untilAsserted(() -> assertThat(h.powerTargets(8)).containsExactly(2850, 3150));
         ticks(10);
         assertThat(h.commands(schedule, "deferred_revert")).isEqualTo(1);

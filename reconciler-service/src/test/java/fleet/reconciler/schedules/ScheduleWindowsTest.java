@@ -3,6 +3,7 @@ package fleet.reconciler.schedules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.reconciler.ReconcilerHarness;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,12 +20,12 @@ import org.junit.jupiter.api.Test;
 class ScheduleWindowsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static ScheduleHarness h;
+    private static ReconcilerHarness h;
     private SettableClock clock;
 
     @BeforeAll
     static void fleet() {
-        h = new ScheduleHarness("schedule_windows", 16, "127.75.1.1");
+        h = new ReconcilerHarness("schedule_windows", 16, "127.75.1.1", 7);
         h.startExecutor("executor-1");
     }
 
@@ -35,7 +36,7 @@ class ScheduleWindowsTest {
 
     @AfterEach
     void quiet() {
-        h.quiesce();
+        h.quiesceSchedules();
     }
 
     private void twoReplicas(String start) {
@@ -93,7 +94,7 @@ class ScheduleWindowsTest {
     @Test
     void aCurtailmentHoldingSomeDevicesAtTheStartSkipsThemWithOneActivityRowAndTheOthersAct() {
         UUID schedule = h.dailySchedule("partial", List.of(4, 5, 6, 7), "14:00", "19:00", 2700, 3300);
-        UUID event = h.startCurtailment(List.of(5, 6));
+        UUID event = h.confirmedEvent(List.of(5, 6));
         twoReplicas("2026-06-05T19:00:30Z");
 
         await().atMost(WAIT).untilAsserted(() -> {
@@ -120,7 +121,7 @@ class ScheduleWindowsTest {
             assertThat(h.powerTargets(4)).containsExactly(2700, 3300);
             assertThat(h.powerTargets(7)).containsExactly(2700, 3300);
         });
-        h.completeCurtailment(event);
+        h.complete(event);
         ticks(10);
         assertThat(h.powerTargets(5)).isEmpty();
         assertThat(h.powerTargets(6)).isEmpty();
@@ -137,7 +138,7 @@ class ScheduleWindowsTest {
             }
         });
 
-        UUID event = h.startCurtailment(List.of(9, 10)); // mid-window
+        UUID event = h.confirmedEvent(List.of(9, 10)); // mid-window
         clock.set("2026-06-09T00:00:30Z");
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(h.powerTargets(8)).containsExactly(2600, 3250);
@@ -153,7 +154,7 @@ class ScheduleWindowsTest {
         assertThat(h.powerTargets(9)).containsExactly(2600);
         assertThat(h.powerTargets(10)).containsExactly(2600);
 
-        h.completeCurtailment(event);
+        h.complete(event);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(h.powerTargets(9)).containsExactly(2600, 3250);
             assertThat(h.powerTargets(10)).containsExactly(2600, 3250);

@@ -1,6 +1,7 @@
 package fleet.reconciler.telemetry;
 
 import fleet.persistence.Bootstrap;
+import fleet.reconciler.ReconcilerHarness;
 import fleet.testsupport.TestDatabase;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 
 /**
  * A database of the poller tests' own, on the server {@link TestDatabase} found. The poller polls every row of
@@ -27,51 +27,32 @@ import org.flywaydb.core.Flyway;
  * <p>One database per JVM ({@code fleet_telemetry_test_<pid>}), so two builds running these tests at once do not
  * drop each other's. A JDBC connection stays open for the JVM's life: a stale database (a killed JVM's) is dropped
  * by the next run with a plain {@code DROP DATABASE}, which PostgreSQL refuses while anyone is connected, so a live
- * run's database is never dropped. Each test class starts from empty tables.
+ * run's database is never dropped. Each test class starts from empty tables. Connections and devices are made as
+ * {@link ReconcilerHarness} makes them; only the lifecycle differs (the harness migrates a database per test class,
+ * which the poller tests, sharing one, are spared).
  */
 final class PollerTestDb {
 
     private static final String PREFIX = "fleet_telemetry_test_";
     private static volatile PollerTestDb instance;
 
-    private final TestDatabase server;
-    private final String name;
+    private final TestDatabase db;
     /** Held open so that no other run's clean-up can drop this database. */
     private final Connection pin;
 
-    private PollerTestDb(TestDatabase server, String name) throws SQLException {
-        this.server = server;
-        this.name = name;
-        this.pin = connect();
+    private PollerTestDb(TestDatabase db) throws SQLException {
+        this.db = db;
+        this.pin = db.connect();
     }
 
     static synchronized PollerTestDb get() {
         if (instance == null) {
             TestDatabase server = TestDatabase.get();
-            String name = PREFIX + ProcessHandle.current().pid();
-            String admin = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres";
-            try (Connection c = DriverManager.getConnection(admin, server.user(), server.password());
-                 Statement st = c.createStatement()) {
-                List<String> stale = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
-                        + PREFIX + "%'")) {
-                    while (rs.next()) {
-                        stale.add(rs.getString(1));
-                    }
-                }
-                for (String db : stale) {
-                    try {
-                        st.execute("DROP DATABASE \"" + db + "\"");
-                    } catch (SQLException inUse) {
-                        // another run is using it
-                    }
-                }
-                st.execute("CREATE DATABASE \"" + name + "\"");
-                PollerTestDb db = new PollerTestDb(server, name);
-                Flyway.configure().dataSource(db.jdbcUrl(), server.user(), server.password())
-                        .locations("classpath:db/migration").load().migrate();
-                instance = db;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> db.drop(admin), "drop-" + name));
+            dropStale(server);
+            try {
+                PollerTestDb created = new PollerTestDb(server.fresh(PREFIX + ProcessHandle.current().pid()).migrate());
+                instance = created;
+                Runtime.getRuntime().addShutdownHook(new Thread(created::drop, "drop-" + created.db.database()));
             } catch (SQLException e) {
                 throw new IllegalStateException("could not create the poller tests' database", e);
             }
@@ -79,27 +60,44 @@ final class PollerTestDb {
         return instance;
     }
 
-    private void drop(String admin) {
+    /** Drops the databases of runs that are gone; PostgreSQL refuses while a live run is connected to its own. */
+    private static void dropStale(TestDatabase server) {
+        String admin = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres";
         try (Connection c = DriverManager.getConnection(admin, server.user(), server.password());
              Statement st = c.createStatement()) {
-            pin.close();
-            st.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            List<String> stale = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX + "%'")) {
+                while (rs.next()) {
+                    stale.add(rs.getString(1));
+                }
+            }
+            for (String name : stale) {
+                try {
+                    st.execute("DROP DATABASE \"" + name + "\"");
+                } catch (SQLException inUse) {
+                    // another run is using it
+                }
+            }
         } catch (SQLException e) {
+            throw new IllegalStateException("could not list the poller tests' databases", e);
+        }
+    }
+
+    private void drop() {
+        try {
+            pin.close();
+            db.drop();
+        } catch (SQLException | IllegalStateException e) {
             // best effort: the next run drops it
         }
     }
 
-    String jdbcUrl() {
-        return "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + name;
-    }
-
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), server.user(), server.password());
+        return db.connect();
     }
 
     PgConnectOptions connectOptions() {
-        return new PgConnectOptions().setHost(server.host()).setPort(server.port()).setDatabase(name)
-                .setUser(server.user()).setPassword(server.password());
+        return ReconcilerHarness.connectOptions(db);
     }
 
     Pool pool(Vertx vertx, int size) {
@@ -120,25 +118,11 @@ final class PollerTestDb {
         }
     }
 
-    /** Inserts one luxos device per host, in order, in one batch; returns their ids in the same order. */
+    /** One LuxOS device per host (miner-0, miner-1, …), in one batch; returns their ids in the same order. */
     List<UUID> insertDevices(UUID orgId, List<String> hosts, int port) throws SQLException {
-        List<UUID> ids = new ArrayList<>(hosts.size());
-        try (Connection c = connect();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO device (id, org_id, identifier, host, port, driver)"
-                     + " VALUES (?, ?, ?, ?, ?, 'luxos')")) {
-            for (int i = 0; i < hosts.size(); i++) {
-                UUID id = UUID.randomUUID();
-                ids.add(id);
-                ps.setObject(1, id);
-                ps.setObject(2, orgId);
-                ps.setString(3, "miner-" + i);
-                ps.setString(4, hosts.get(i));
-                ps.setInt(5, port);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        try (Connection c = connect()) {
+            return ReconcilerHarness.insertDevices(c, orgId, "miner", hosts, port);
         }
-        return ids;
     }
 
     Instant dbNow() throws SQLException {

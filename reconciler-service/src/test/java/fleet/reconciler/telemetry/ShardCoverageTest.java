@@ -43,17 +43,28 @@ class ShardCoverageTest {
     }
 
     @Test
+    void aLiveLookingMemberCountsInTheFairShare() throws Exception {
+        // with an orphan grace of an hour the ghost's half is never orphaned here: the share of two members is stable
+        ghost();
+        replica = new PollerReplica("polite", db, FAST.withOrphanGrace(Duration.ofHours(1))).start();
+
+        await("the fair share of two members").atMost(Duration.ofSeconds(5)).until(() -> replica.shards().size() == 32);
+        await("and not a shard more, here or in the database").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> replica.shards().size() == 32 && shardLocksHeld() == 32);
+    }
+
+    @Test
     void aLiveLookingMemberThatHoldsNothingDoesNotLeaveShardsUnpolled() throws Exception {
-        // a member whose heartbeat stays fresh (last_seen in the future) but which never takes a shard
-        db.execute("INSERT INTO reconciler_member (id, last_seen) VALUES ('ghost', now() + interval '1 hour')");
+        ghost();
         replica = new PollerReplica("real", db, FAST).start();
 
-        await("fair share first").atMost(Duration.ofSeconds(5)).until(() -> replica.shards().size() == 32);
-        await("then the orphans, after the grace").atMost(Duration.ofSeconds(5))
-                .until(() -> replica.shards().size() == 64);
-        // and it does not release them into the void right away (the release back-off holds them)
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
-                .until(() -> replica.shards().size() == 64);
+        // every shard's lock held in the database (the replica's own view agreeing), once the free half is orphaned
+        await("every shard held").atMost(Duration.ofSeconds(5))
+                .until(() -> shardLocksHeld() == 64 && replica.shards().size() == 64);
+        // and kept: the release back-off (the 10 s liveness window) holds the surplus instead of releasing it into
+        // the void
+        await("every shard kept").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                .until(() -> shardLocksHeld() == 64 && replica.shards().size() == 64);
     }
 
     @Test
@@ -64,6 +75,11 @@ class ShardCoverageTest {
         assertThat(replica.shards()).isEmpty();
         assertThat(shardLocksHeld()).isZero();
         assertThat(ownedShardsInHeartbeat("leaver")).as("row deleted").isEqualTo(-1);
+    }
+
+    /** A member whose heartbeat stays fresh (last_seen an hour ahead) but which never takes a shard. */
+    private void ghost() throws Exception {
+        db.execute("INSERT INTO reconciler_member (id, last_seen) VALUES ('ghost', now() + interval '1 hour')");
     }
 
     private long ownedShardsInHeartbeat(String id) throws Exception {

@@ -92,13 +92,10 @@ class TelemetryPollerClusterTest {
         // 3. lose replica A's lease session: B takes every shard within 5 s
         int killedPid = a.lease.backendPid();
         db.terminateBackend(killedPid);
-        long killedAt = System.nanoTime();
-        await("B holds all shards").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await("B holds all shards within 5 s").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> b.shards().equals(ALL_SHARDS));
-        long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
         Instant allShardsHeld = Instant.now();
         assertThat(a.shards()).as("A dropped everything with its session").isEmpty();
-        assertThat(takeoverMs).isLessThan(5_000);
 
         Instant afterTakeover = db.dbNow();
         await("every device sampled after the takeover").atMost(COVERAGE_BOUND).pollInterval(Duration.ofMillis(100))

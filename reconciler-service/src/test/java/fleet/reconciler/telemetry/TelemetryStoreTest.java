@@ -153,7 +153,7 @@ class TelemetryStoreTest {
     }
 
     @Test
-    void aBatchOfAThousandIsOneStatement() throws Exception {
+    void aThousandSamplesAreWrittenByOneUpsert() throws Exception {
         db.clean();
         UUID org = db.createOrg("store-bulk");
         List<UUID> ids = db.insertDevices(org, IntStream.range(0, 1_000).mapToObj(i -> "10.0." + (i / 250) + "." + (i % 250 + 1)).toList(), 4028);

@@ -1,7 +1,6 @@
 package fleet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import fleet.testsupport.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -15,15 +14,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmark's code path end to end at a tiny size (200 devices, 1 warm-up + 2 runs): api-service child process,
  * registration over gRPC, telemetry, Preview, Start, release, the COPY floor, the table. Asserts that it completes
- * and that every figure is present — never a timing. Skipped when the api-service has not been packaged (e.g. a
- * build of this module alone).
+ * and that every figure is present — never a timing. The packaged api-service is required, not optional: this module
+ * depends on it (pom only) so the reactor packages it first; a build of this module alone needs {@code -am}.
  */
 class StartBenchmarkSmokeTest {
 
     @Test
     void runsTheWholeBenchmarkOnATinyFleet() throws Exception {
         Path app = Path.of("../../api-service/target/quarkus-app").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(app.resolve("quarkus-run.jar")), "api-service not packaged: " + app);
+        assertThat(app.resolve("quarkus-run.jar")).as("the packaged api-service (build with -am from the repository root)")
+                .isRegularFile();
         TestDatabase pg = TestDatabase.get();
         Path log = Files.createTempFile("bench-smoke-api-service-", ".log");
         var options = new StartBenchmark.Options(List.of(200), 2, 1, pg.host(), pg.port(), pg.user(), pg.password(),

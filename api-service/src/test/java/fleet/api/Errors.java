@@ -1,4 +1,4 @@
-package fleet.api.curtailment;
+package fleet.api;
 
 import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
