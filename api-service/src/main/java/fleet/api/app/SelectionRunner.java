@@ -96,14 +96,9 @@ public final class SelectionRunner {
     private static Uni<List<Candidate>> loadCandidates(SqlClient db, UUID org, SelectionSpec spec) {
         DeviceScope scope = spec.scope();
         ScopeSql sql = ScopeSql.of(scope, 2);
-        List<Object> params = new ArrayList<>();
-        params.add(org);
-        params.addAll(sql.params());
-        params.add(spec.postEventCooldownSec());
-        params.add(SCOPE_CEILING + 1);
         // rows become Candidates as they are decoded, so a 100 000-device scope never holds both forms at once
         return db.preparedQuery(String.format(CANDIDATES, sql.predicate())).mapping(SelectionRunner::candidate)
-                .execute(Tuple.from(params))
+                .execute(sql.tuple(List.of(org), spec.postEventCooldownSec(), SCOPE_CEILING + 1))
                 .map(rows -> toCandidates(rows, scope));
     }
 

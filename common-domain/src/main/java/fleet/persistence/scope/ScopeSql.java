@@ -4,6 +4,8 @@ import fleet.domain.scope.DeviceScope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +57,14 @@ public final class ScopeSql {
     /** The two parameter values, in order: ids, identifiers (never null; the unused one is empty). */
     public List<Object> params() {
         return List.of(ids, identifiers);
+    }
+
+    /** A statement's parameters: {@code before} (so this scope's start at {@code before.size() + 1}), ours, {@code after}. */
+    public Tuple tuple(List<?> before, Object... after) {
+        List<Object> all = new ArrayList<>(before);
+        all.addAll(params());
+        all.addAll(Arrays.asList(after));
+        return Tuple.from(all);
     }
 
     /**

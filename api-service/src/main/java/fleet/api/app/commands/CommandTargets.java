@@ -6,7 +6,6 @@ import fleet.persistence.scope.ScopeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,12 +45,9 @@ public final class CommandTargets {
 
     public static Uni<List<TargetDevice>> resolve(SqlClient db, UUID org, DeviceScope scope) {
         ScopeSql sql = ScopeSql.of(scope, 2);
-        List<Object> params = new ArrayList<>();
-        params.add(org);
-        params.addAll(sql.params());
-        params.add(MAX_DEVICES + 1);
         return ScopeChecks.topologyExists(db, org, scope)
-                .chain(() -> db.preparedQuery(String.format(DEVICES, sql.predicate())).execute(Tuple.from(params)))
+                .chain(() -> db.preparedQuery(String.format(DEVICES, sql.predicate()))
+                        .execute(sql.tuple(List.of(org), MAX_DEVICES + 1)))
                 .map(rows -> {
                     if (rows.size() > MAX_DEVICES) {
                         throw ScopeChecks.tooLarge("selector", MAX_DEVICES);

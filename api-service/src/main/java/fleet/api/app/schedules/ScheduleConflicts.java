@@ -13,7 +13,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +63,7 @@ final class ScheduleConflicts {
                         ScopeSql other = ScopeSql.of(selectors.get(c.id()), 3);
                         String sql = "SELECT EXISTS (SELECT 1 FROM device d WHERE d.org_id = $1 AND d.id = ANY($2)"
                                 + " AND " + other.predicate() + ") AS shared";
-                        List<Object> params = new ArrayList<>(Arrays.asList(org, deviceIds));
-                        params.addAll(other.params());
-                        chain = chain.chain(() -> tx.preparedQuery(sql).execute(Tuple.from(params))
+                        chain = chain.chain(() -> tx.preparedQuery(sql).execute(other.tuple(List.of(org, deviceIds)))
                                 .invoke(r -> {
                                     if (r.iterator().next().getBoolean("shared")) {
                                         conflicts.add(c);
