@@ -119,7 +119,8 @@ public final class ScopeProtos {
             case BUILDINGS -> s.setBuildingIds(ids);
             case RACKS -> s.setRackIds(ids);
             case GROUPS -> s.setGroupIds(ids);
-            case DEVICES -> s.setDeviceIdentifiers(DeviceIdentifierList.newBuilder().addAllIdentifiers(scope.identifiers()));
+            case DEVICES -> s.setDeviceIdentifiers(
+                    DeviceIdentifierList.newBuilder().addAllIdentifiers(scope.identifiers()));
         }
         return s.build();
     }

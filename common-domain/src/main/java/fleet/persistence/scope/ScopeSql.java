@@ -59,7 +59,10 @@ public final class ScopeSql {
         return List.of(ids, identifiers);
     }
 
-    /** A statement's parameters: {@code before} (so this scope's start at {@code before.size() + 1}), ours, {@code after}. */
+    /**
+     * A statement's parameters: {@code before} (so this scope's start at {@code before.size() + 1}), this scope's two,
+     * then {@code after}.
+     */
     public Tuple tuple(List<?> before, Object... after) {
         List<Object> all = new ArrayList<>(before);
         all.addAll(params());

@@ -53,8 +53,8 @@ final class ScheduleRows {
     /** Values for {@link #DEFINITION_COLUMNS}, in order. */
     static List<Object> definitionParams(ScheduleSpec s) {
         List<Object> out = new ArrayList<>(Arrays.asList(s.name(), ScopeJson.encode(s.selector()),
-                s.action().type().dbName(), s.action().powerTargetW(), s.revert().type().dbName(), s.revert().powerTargetW(),
-                s.zone().getId()));
+                s.action().type().dbName(), s.action().powerTargetW(), s.revert().type().dbName(),
+                s.revert().powerTargetW(), s.zone().getId()));
         if (s.window() instanceof DailyWindow d) {
             out.addAll(Arrays.asList(WindowColumns.DAILY, d.start(), d.end(), WindowColumns.mask(d.days()), null, null));
         } else {
