@@ -11,6 +11,8 @@ import fleet.curtailment.v1.FixedKwParams;
 import fleet.curtailment.v1.PreviewCurtailmentPlanRequest;
 import fleet.curtailment.v1.Scope;
 import fleet.curtailment.v1.StartCurtailmentRequest;
+import fleet.domain.scope.DeviceScope;
+import fleet.persistence.scope.ScopeJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +35,7 @@ public final class CurtailmentRequests {
     }
 
     /** What selection needs, shared by Preview and Start. */
-    public record SelectionSpec(ScopeSpec scope, fleet.domain.CurtailmentMode mode, double targetKw, double toleranceKw,
+    public record SelectionSpec(DeviceScope scope, fleet.domain.CurtailmentMode mode, double targetKw, double toleranceKw,
             fleet.domain.CurtailmentPriority priority, int postEventCooldownSec, boolean includeMaintenance,
             int candidateMinPowerOverrideW) {
     }
@@ -47,7 +49,7 @@ public final class CurtailmentRequests {
         /** A digest of every parameter that shapes the event (not the idempotency handles, not paging). */
         public String fingerprint() {
             SelectionSpec s = selection;
-            String canonical = String.join("|", s.scope().toJson().encode(), s.mode().name(),
+            String canonical = String.join("|", ScopeJson.encode(s.scope()).encode(), s.mode().name(),
                     Double.toString(s.targetKw()), Double.toString(s.toleranceKw()), s.priority().name(),
                     Integer.toString(s.postEventCooldownSec()), Boolean.toString(s.includeMaintenance()),
                     Integer.toString(s.candidateMinPowerOverrideW()), reason, Integer.toString(maxDurationSec),
@@ -159,7 +161,7 @@ public final class CurtailmentRequests {
     private static SelectionSpec selection(Violations v, boolean hasScope, Scope scope, CurtailmentMode mode,
             boolean hasFixedKw, FixedKwParams fixedKw, CurtailmentLevel level, CurtailmentPriority priority,
             int cooldownWire, boolean includeMaintenance, int minPowerOverrideWire) {
-        ScopeSpec scopeSpec = ScopeSpec.of(v, "scope", scope, hasScope);
+        DeviceScope scopeSpec = ScopeProtos.scope(v, "scope", scope, hasScope);
         fleet.domain.CurtailmentMode domainMode = null;
         double targetKw = 0;
         double toleranceKw = 0;

@@ -1,14 +1,13 @@
 package fleet.api.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import fleet.api.error.ApiErrors;
+import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -72,6 +71,24 @@ public final class EventQueries {
     public record TargetPage(List<Row> targets, String nextPageToken) {
     }
 
+    /** Where a page of events ends: events are listed newest first, the id breaks ties. */
+    public record EventCursor(OffsetDateTime createdAt, UUID id) {
+
+        public static final PageKey<EventCursor> KEY = PageKey.pair("t", PageKey.ISO_TIME, EventCursor::createdAt,
+                "i", PageKey.UUID_KEY, EventCursor::id, EventCursor::new);
+
+        public static EventCursor of(Row event) {
+            return new EventCursor(event.getOffsetDateTime("created_at"), event.getUUID("id"));
+        }
+    }
+
+    /** Where a page of targets ends: targets are listed by rank, the id breaks ties. */
+    private record TargetCursor(int rank, long id) {
+
+        static final PageKey<TargetCursor> KEY = PageKey.pair("r", PageKey.INT, TargetCursor::rank,
+                "i", PageKey.LONG, TargetCursor::id, TargetCursor::new);
+    }
+
     public static Uni<EventView> get(SqlClient db, UUID org, UUID eventId) {
         return db.preparedQuery("SELECT " + EVENT_COLUMNS + " FROM curtailment_event e WHERE e.org_id = $1 AND e.id = $2")
                 .execute(Tuple.of(org, eventId))
@@ -108,9 +125,9 @@ public final class EventQueries {
     /** Targets ordered by rank; the token is bound to the event and the state filter. */
     public static Uni<TargetPage> targets(SqlClient db, UUID eventId, List<Integer> states, int pageSize, String token) {
         String filters = "targets|" + eventId + "|" + states;
-        JsonNode after = PageTokens.decode("target_page_token", token, filters);
-        Integer afterRank = after == null ? null : after.get("r").asInt();
-        Long afterId = after == null ? null : after.get("i").asLong();
+        TargetCursor after = PageTokens.decode("target_page_token", token, filters, TargetCursor.KEY);
+        Integer afterRank = after == null ? null : after.rank();
+        Long afterId = after == null ? null : after.id();
         String sql = "SELECT " + TARGET_COLUMNS + " FROM curtailment_target t JOIN device d ON d.id = t.device_id"
                 + " WHERE t.event_id = $1 AND (cardinality($2::smallint[]) = 0 OR t.state = ANY($2))"
                 + " AND ($3::int IS NULL OR (t.rank, t.id) > ($3, $4)) ORDER BY t.rank, t.id LIMIT $5";
@@ -123,10 +140,8 @@ public final class EventQueries {
                     for (Row r : rows) {
                         if (out.size() == pageSize) {
                             Row last = out.get(out.size() - 1);
-                            ObjectNode key = JsonNodeFactory.instance.objectNode();
-                            key.put("r", last.getInteger("rank"));
-                            key.put("i", last.getLong("id"));
-                            next = PageTokens.encode(filters, key);
+                            next = PageTokens.encode(filters, TargetCursor.KEY,
+                                    new TargetCursor(last.getInteger("rank"), last.getLong("id")));
                             break;
                         }
                         out.add(r);
@@ -136,14 +151,14 @@ public final class EventQueries {
     }
 
     /** A page of events, newest first, optionally filtered by state; the token is bound to the filter. */
-    public static Uni<List<EventView>> list(SqlClient db, UUID org, List<Integer> states, int limit, JsonNode after) {
+    public static Uni<List<EventView>> list(SqlClient db, UUID org, List<Integer> states, int limit, EventCursor after) {
         String sql = "SELECT " + EVENT_COLUMNS + " FROM curtailment_event e WHERE e.org_id = $1"
                 + " AND (cardinality($2::smallint[]) = 0 OR e.state = ANY($2))"
                 + " AND ($3::timestamptz IS NULL OR (e.created_at, e.id) < ($3, $4))"
                 + " ORDER BY e.created_at DESC, e.id DESC LIMIT $5";
         Short[] stateArray = states.stream().map(Integer::shortValue).toArray(Short[]::new);
-        java.time.OffsetDateTime afterTime = after == null ? null : java.time.OffsetDateTime.parse(after.get("t").asText());
-        UUID afterId = after == null ? null : UUID.fromString(after.get("i").asText());
+        OffsetDateTime afterTime = after == null ? null : after.createdAt();
+        UUID afterId = after == null ? null : after.id();
         return db.preparedQuery(sql)
                 .execute(Tuple.from(Arrays.asList(org, stateArray, afterTime, afterId, limit)))
                 .chain(rows -> {
@@ -157,13 +172,5 @@ public final class EventQueries {
                         return out;
                     });
                 });
-    }
-
-    /** The paging key of an event row. */
-    public static JsonNode key(Row r) {
-        ObjectNode key = JsonNodeFactory.instance.objectNode();
-        key.put("t", r.getOffsetDateTime("created_at").toString());
-        key.put("i", r.getUUID("id").toString());
-        return key;
     }
 }

@@ -1,13 +1,13 @@
 package fleet.api.app;
 
-import com.google.rpc.Code;
 import fleet.api.app.CurtailmentRequests.SelectionSpec;
-import fleet.api.error.ApiErrors;
 import fleet.domain.DeviceStatus;
+import fleet.domain.scope.DeviceScope;
 import fleet.domain.selection.Candidate;
 import fleet.domain.selection.Plan;
 import fleet.domain.selection.SelectionParams;
 import fleet.domain.selection.SelectionPlanner;
+import fleet.persistence.scope.ScopeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -41,7 +39,10 @@ public final class SelectionRunner {
             WHERE o.id = $1
             """;
 
-    /** Candidates of a scope; {@code %s} is the scope predicate. Power from a constant estimate counts as absent. */
+    /**
+     * Candidates of a scope; {@code %s} is the scope predicate (its parameters $2, $3). Power from a constant estimate
+     * counts as absent.
+     */
     private static final String CANDIDATES = """
             SELECT d.id, d.identifier, 'curtail_full' = ANY (d.capabilities) AS curtail_full, d.maintenance,
                    lt.device_id IS NOT NULL AS in_live_event, r.last_resolved_at,
@@ -55,7 +56,7 @@ public final class SelectionRunner {
             LEFT JOIN (SELECT device_id, max(resolved_at) AS last_resolved_at FROM curtailment_target
                        WHERE org_id = $1 AND $4::int > 0 AND resolved_at > now() - make_interval(secs => $4::int)
                        GROUP BY device_id) r ON r.device_id = d.id
-            WHERE d.org_id = $1 AND (%s) AND $2::uuid[] IS NOT NULL AND $3::text[] IS NOT NULL
+            WHERE d.org_id = $1 AND %s
             LIMIT $5
             """;
 
@@ -79,7 +80,7 @@ public final class SelectionRunner {
     }
 
     public static Uni<Selection> select(SqlClient db, UUID org, SelectionSpec spec) {
-        return orgConfig(db, org).chain(config -> checkTopologyIds(db, org, spec.scope())
+        return orgConfig(db, org).chain(config -> ScopeChecks.topologyExists(db, org, spec.scope())
                 .chain(() -> loadCandidates(db, org, spec))
                 .map(candidates -> {
                     int minPower = spec.candidateMinPowerOverrideW() > 0 ? spec.candidateMinPowerOverrideW()
@@ -92,39 +93,12 @@ public final class SelectionRunner {
                 }));
     }
 
-    /** Unknown or other-org topology ids are NOT_FOUND, listing them. */
-    private static Uni<Void> checkTopologyIds(SqlClient db, UUID org, ScopeSpec scope) {
-        if (scope.kind().table() == null) {
-            return Uni.createFrom().voidItem();
-        }
-        UUID[] ids = scope.ids().toArray(UUID[]::new);
-        return db.preparedQuery("SELECT id FROM " + scope.kind().table() + " WHERE org_id = $1 AND id = ANY($2)")
-                .execute(Tuple.of(org, ids))
-                .invoke(rows -> {
-                    Set<UUID> found = new HashSet<>();
-                    rows.forEach(r -> found.add(r.getUUID("id")));
-                    List<String> missing = scope.ids().stream().filter(id -> !found.contains(id)).map(UUID::toString).toList();
-                    if (!missing.isEmpty()) {
-                        throw ApiErrors.notFound(scope.kind().table().replace("device_", ""), missing);
-                    }
-                })
-                .replaceWithVoid();
-    }
-
     private static Uni<List<Candidate>> loadCandidates(SqlClient db, UUID org, SelectionSpec spec) {
-        ScopeSpec scope = spec.scope();
-        String predicate = switch (scope.kind()) {
-            case WHOLE_ORG -> "true";
-            case SITES -> "d.site_id = ANY($2)";
-            case BUILDINGS -> "d.building_id = ANY($2)";
-            case RACKS -> "d.rack_id = ANY($2)";
-            case GROUPS -> "EXISTS (SELECT 1 FROM device_group_member m WHERE m.device_id = d.id AND m.group_id = ANY($2))";
-            case DEVICES -> "d.identifier = ANY($3)";
-        };
-        Tuple params = Tuple.from(Arrays.asList(org, scope.ids().toArray(UUID[]::new),
-                scope.identifiers().toArray(String[]::new), spec.postEventCooldownSec(), SCOPE_CEILING + 1));
+        DeviceScope scope = spec.scope();
+        ScopeSql sql = ScopeSql.of(scope, 2);
         // rows become Candidates as they are decoded, so a 100 000-device scope never holds both forms at once
-        return db.preparedQuery(String.format(CANDIDATES, predicate)).mapping(SelectionRunner::candidate).execute(params)
+        return db.preparedQuery(String.format(CANDIDATES, sql.predicate())).mapping(SelectionRunner::candidate)
+                .execute(sql.tuple(List.of(org), spec.postEventCooldownSec(), SCOPE_CEILING + 1))
                 .map(rows -> toCandidates(rows, scope));
     }
 
@@ -134,23 +108,20 @@ public final class SelectionRunner {
                 r.getDouble(8), r.getDouble(9), r.getDouble(10));
     }
 
-    private static List<Candidate> toCandidates(RowSet<Candidate> rows, ScopeSpec scope) {
+    private static List<Candidate> toCandidates(RowSet<Candidate> rows, DeviceScope scope) {
         if (rows.size() > SCOPE_CEILING) {
-            throw ApiErrors.domain(Code.RESOURCE_EXHAUSTED, "SCOPE_TOO_LARGE",
-                    "the scope resolves to more than " + SCOPE_CEILING + " devices; narrow it",
-                    Map.of("ceiling", Integer.toString(SCOPE_CEILING)));
+            throw ScopeChecks.tooLarge("scope", SCOPE_CEILING);
         }
         List<Candidate> out = new ArrayList<>(rows.size());
-        Set<String> found = scope.kind() == ScopeSpec.Kind.DEVICES ? new HashSet<>() : null;
+        Set<String> found = scope.kind() == DeviceScope.Kind.DEVICES ? new HashSet<>() : null;
         for (Candidate c : rows) {
             if (found != null) {
                 found.add(c.identifier());
             }
             out.add(c);
         }
-        if (found != null && found.size() < scope.identifiers().size()) {
-            List<String> missing = scope.identifiers().stream().filter(id -> !found.contains(id)).toList();
-            throw ApiErrors.notFound("device", missing);
+        if (found != null) {
+            ScopeChecks.identifiersFound(scope, found);
         }
         return out;
     }

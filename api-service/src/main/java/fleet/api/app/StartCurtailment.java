@@ -10,6 +10,7 @@ import fleet.domain.selection.InsufficientLoad;
 import fleet.domain.selection.Plan;
 import fleet.domain.selection.SelectedDevice;
 import fleet.domain.state.EventState;
+import fleet.persistence.scope.ScopeJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -143,7 +144,7 @@ public class StartCurtailment {
         EventState initial = selected.isEmpty() ? EventState.COMPLETED : EventState.PENDING;
         var sel = spec.selection();
         Tuple eventParams = Tuple.from(Arrays.asList(caller.orgId(), (short) EventState.PENDING.wire(), (short) sel.mode().wire(),
-                (short) sel.priority().wire(), spec.reason(), sel.scope().toJson(),
+                (short) sel.priority().wire(), spec.reason(), ScopeJson.encode(sel.scope()),
                 sel.mode() == CurtailmentMode.FIXED_KW ? sel.targetKw() : null,
                 sel.mode() == CurtailmentMode.FIXED_KW ? sel.toleranceKw() : null,
                 maxDuration, spec.allowUnbounded(), spec.minCurtailedDurationSec(), spec.restoreBatchSize(),

@@ -1,14 +1,11 @@
 package fleet.api.grpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import fleet.api.auth.Authenticator;
-import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
+import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
 import fleet.curtailment.v1.ActivityEntry;
@@ -22,10 +19,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,17 +76,9 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
             String filters = String.join("|", "activity", String.valueOf(eventId), String.valueOf(device),
                     String.join(",", types), String.valueOf(from == null ? null : from.toInstant()),
                     String.valueOf(to == null ? null : to.toInstant()));
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
-            OffsetDateTime afterTime = null;
-            Long afterId = null;
-            if (after != null) {
-                if (!after.has("t") || !after.has("i") || !after.get("t").canConvertToLong()
-                        || !after.get("i").canConvertToLong()) {
-                    throw ApiErrors.invalidArgument("page_token", "is not a page token issued by this server");
-                }
-                afterTime = Instant.EPOCH.plus(after.get("t").asLong(), ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-                afterId = after.get("i").asLong();
-            }
+            Cursor after = PageTokens.decode("page_token", request.getPageToken(), filters, Cursor.KEY);
+            OffsetDateTime afterTime = after == null ? null : after.occurredAt();
+            Long afterId = after == null ? null : after.id();
             return pool.preparedQuery(LIST)
                     .execute(Tuple.from(Arrays.asList(caller.orgId(), eventId, device, types.toArray(String[]::new),
                             from, to, afterTime, afterId, pageSize + 1)))
@@ -101,7 +88,7 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
                         int n = 0;
                         for (Row r : rows) {
                             if (n++ == pageSize) {
-                                out.setNextPageToken(PageTokens.encode(filters, key(last)));
+                                out.setNextPageToken(PageTokens.encode(filters, Cursor.KEY, Cursor.of(last)));
                                 break;
                             }
                             out.addEntries(entry(r));
@@ -137,12 +124,15 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
         return ProtoTime.instant(t).atOffset(ZoneOffset.UTC);
     }
 
-    /** The page key: the row's exact time (microseconds, PostgreSQL's precision) and id. */
-    private static JsonNode key(Row r) {
-        ObjectNode key = JsonNodeFactory.instance.objectNode();
-        key.put("t", ChronoUnit.MICROS.between(Instant.EPOCH, r.getOffsetDateTime("occurred_at").toInstant()));
-        key.put("i", r.getLong("id"));
-        return key;
+    /** Where a page ends: the row's exact time (microseconds, PostgreSQL's precision) and id. */
+    private record Cursor(OffsetDateTime occurredAt, long id) {
+
+        static final PageKey<Cursor> KEY = PageKey.pair("t", PageKey.EPOCH_MICROS, Cursor::occurredAt,
+                "i", PageKey.LONG, Cursor::id, Cursor::new);
+
+        static Cursor of(Row r) {
+            return new Cursor(r.getOffsetDateTime("occurred_at"), r.getLong("id"));
+        }
     }
 
     private static ActivityEntry entry(Row r) {

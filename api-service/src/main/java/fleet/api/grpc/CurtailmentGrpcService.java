@@ -1,9 +1,9 @@
 package fleet.api.grpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import fleet.api.app.AdminRecovery;
 import fleet.api.app.CurtailmentRequests;
 import fleet.api.app.EventQueries;
+import fleet.api.app.EventQueries.EventCursor;
 import fleet.api.app.SelectionRunner;
 import fleet.api.app.StartCurtailment;
 import fleet.api.app.StopCurtailment;
@@ -154,14 +154,15 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
             v.throwIfAny();
             List<Integer> filter = states.stream().distinct().sorted().toList();
             String filters = "events|" + filter;
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
+            EventCursor after = PageTokens.decode("page_token", request.getPageToken(), filters, EventCursor.KEY);
             return EventQueries.list(pool, caller.orgId(), filter, pageSize + 1, after).map(views -> {
                 ListCurtailmentEventsResponse.Builder out = ListCurtailmentEventsResponse.newBuilder();
                 for (int i = 0; i < views.size() && i < pageSize; i++) {
                     out.addEvents(EventMapping.event(views.get(i), false));
                 }
                 if (views.size() > pageSize) {
-                    out.setNextPageToken(PageTokens.encode(filters, EventQueries.key(views.get(pageSize - 1).row())));
+                    out.setNextPageToken(PageTokens.encode(filters, EventCursor.KEY,
+                            EventCursor.of(views.get(pageSize - 1).row())));
                 }
                 return out.build();
             });

@@ -1,7 +1,7 @@
 package fleet.api.grpc;
 
 import fleet.api.app.EventQueries;
-import fleet.api.app.ScopeSpec;
+import fleet.api.app.ScopeProtos;
 import fleet.curtailment.v1.ActorType;
 import fleet.curtailment.v1.CurtailmentEvent;
 import fleet.curtailment.v1.CurtailmentEventState;
@@ -15,6 +15,7 @@ import fleet.curtailment.v1.FixedKwParams;
 import fleet.curtailment.v1.PhaseSummary;
 import fleet.curtailment.v1.TargetRollup;
 import fleet.curtailment.v1.TargetStateCount;
+import fleet.persistence.scope.ScopeJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
@@ -37,7 +38,7 @@ public final class EventMapping {
                 .setLevel(CurtailmentLevel.forNumber(r.getShort("level")))
                 .setPriority(CurtailmentPriority.forNumber(r.getShort("priority")))
                 .setReason(r.getString("reason"))
-                .setScope(ScopeSpec.fromJson((JsonObject) r.getValue("scope")).toProto())
+                .setScope(ScopeProtos.toProto(ScopeJson.decode((JsonObject) r.getValue("scope"))))
                 .setAllowUnbounded(r.getBoolean("allow_unbounded"))
                 .setMinCurtailedDurationSec(r.getInteger("min_curtailed_duration_sec"))
                 .setRestoreBatchSize(r.getInteger("restore_batch_size"))

@@ -1,12 +1,11 @@
 package fleet.api.grpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import fleet.api.app.ActivityLog;
 import fleet.api.app.DeviceRegistrar;
 import fleet.api.auth.Authenticator;
 import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
+import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
 import fleet.curtailment.v1.Building;
@@ -88,14 +87,14 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
     public Uni<ListSitesResponse> listSites(ListSitesRequest request) {
         return auth.require(Role.VIEWER).chain(caller -> {
             int size = PageTokens.pageSize(request.getPageSize());
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), "sites");
+            String after = PageTokens.decode("page_token", request.getPageToken(), "sites", PageKey.TEXT);
             return pool.preparedQuery("SELECT id, name, created_at FROM site WHERE org_id = $1 AND ($2::text IS NULL OR name > $2)"
                             + " ORDER BY name LIMIT $3")
-                    .execute(Tuple.of(caller.orgId(), after == null ? null : after.asText(), size + 1))
+                    .execute(Tuple.of(caller.orgId(), after, size + 1))
                     .map(rows -> {
                         ListSitesResponse.Builder out = ListSitesResponse.newBuilder();
-                        page(rows, size, r -> out.addSites(site(r)), r -> JsonNodeFactory.instance.textNode(r.getString("name")),
-                                t -> out.setNextPageToken(PageTokens.encode("sites", t)));
+                        page(rows, size, r -> out.addSites(site(r)), r -> r.getString("name"),
+                                t -> out.setNextPageToken(PageTokens.encode("sites", PageKey.TEXT, t)));
                         return out.build();
                     });
         });
@@ -132,14 +131,14 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             v.throwIfAny();
             int size = PageTokens.pageSize(request.getPageSize());
             String filters = "buildings|" + site;
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
+            UUID after = PageTokens.decode("page_token", request.getPageToken(), filters, PageKey.UUID_KEY);
             return pool.preparedQuery("SELECT id, site_id, name, created_at FROM building WHERE org_id = $1"
                             + " AND ($2::uuid IS NULL OR site_id = $2) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4")
-                    .execute(Tuple.from(Arrays.asList(caller.orgId(), site, after == null ? null : UUID.fromString(after.asText()), size + 1)))
+                    .execute(Tuple.from(Arrays.asList(caller.orgId(), site, after, size + 1)))
                     .map(rows -> {
                         ListBuildingsResponse.Builder out = ListBuildingsResponse.newBuilder();
-                        page(rows, size, r -> out.addBuildings(building(r)), r -> JsonNodeFactory.instance.textNode(r.getUUID("id").toString()),
-                                t -> out.setNextPageToken(PageTokens.encode(filters, t)));
+                        page(rows, size, r -> out.addBuildings(building(r)), r -> r.getUUID("id"),
+                                t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
                         return out.build();
                     });
         });
@@ -176,14 +175,14 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             v.throwIfAny();
             int size = PageTokens.pageSize(request.getPageSize());
             String filters = "racks|" + building;
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
+            UUID after = PageTokens.decode("page_token", request.getPageToken(), filters, PageKey.UUID_KEY);
             return pool.preparedQuery("SELECT id, building_id, name, created_at FROM rack WHERE org_id = $1"
                             + " AND ($2::uuid IS NULL OR building_id = $2) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4")
-                    .execute(Tuple.from(Arrays.asList(caller.orgId(), building, after == null ? null : UUID.fromString(after.asText()), size + 1)))
+                    .execute(Tuple.from(Arrays.asList(caller.orgId(), building, after, size + 1)))
                     .map(rows -> {
                         ListRacksResponse.Builder out = ListRacksResponse.newBuilder();
-                        page(rows, size, r -> out.addRacks(rack(r)), r -> JsonNodeFactory.instance.textNode(r.getUUID("id").toString()),
-                                t -> out.setNextPageToken(PageTokens.encode(filters, t)));
+                        page(rows, size, r -> out.addRacks(rack(r)), r -> r.getUUID("id"),
+                                t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
                         return out.build();
                     });
         });
@@ -207,14 +206,14 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
     public Uni<ListGroupsResponse> listGroups(ListGroupsRequest request) {
         return auth.require(Role.VIEWER).chain(caller -> {
             int size = PageTokens.pageSize(request.getPageSize());
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), "groups");
+            String after = PageTokens.decode("page_token", request.getPageToken(), "groups", PageKey.TEXT);
             return pool.preparedQuery("SELECT id, name, created_at FROM device_group WHERE org_id = $1"
                             + " AND ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $3")
-                    .execute(Tuple.of(caller.orgId(), after == null ? null : after.asText(), size + 1))
+                    .execute(Tuple.of(caller.orgId(), after, size + 1))
                     .map(rows -> {
                         ListGroupsResponse.Builder out = ListGroupsResponse.newBuilder();
-                        page(rows, size, r -> out.addGroups(group(r)), r -> JsonNodeFactory.instance.textNode(r.getString("name")),
-                                t -> out.setNextPageToken(PageTokens.encode("groups", t)));
+                        page(rows, size, r -> out.addGroups(group(r)), r -> r.getString("name"),
+                                t -> out.setNextPageToken(PageTokens.encode("groups", PageKey.TEXT, t)));
                         return out.build();
                     });
         });
@@ -241,7 +240,7 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             int size = PageTokens.pageSize(request.getPageSize());
             String filters = String.join("|", "devices", String.valueOf(site), String.valueOf(building),
                     String.valueOf(rack), String.valueOf(group), String.valueOf(maintenance), String.valueOf(status));
-            JsonNode after = PageTokens.decode("page_token", request.getPageToken(), filters);
+            String after = PageTokens.decode("page_token", request.getPageToken(), filters, PageKey.TEXT);
             String sql = "SELECT " + DeviceMapping.COLUMNS + DeviceMapping.FROM + """
                     WHERE d.org_id = $1
                       AND ($2::uuid IS NULL OR d.site_id = $2)
@@ -256,12 +255,12 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
                     """;
             return pool.preparedQuery(sql)
                     .execute(Tuple.from(Arrays.asList(caller.orgId(), site, building, rack, group, maintenance, status,
-                            after == null ? null : after.asText(), size + 1)))
+                            after, size + 1)))
                     .map(rows -> {
                         ListDevicesResponse.Builder out = ListDevicesResponse.newBuilder();
                         page(rows, size, r -> out.addDevices(DeviceMapping.device(r)),
-                                r -> JsonNodeFactory.instance.textNode(r.getString("identifier")),
-                                t -> out.setNextPageToken(PageTokens.encode(filters, t)));
+                                r -> r.getString("identifier"),
+                                t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.TEXT, t)));
                         return out.build();
                     });
         });
@@ -370,8 +369,8 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
         return unique.toArray(String[]::new);
     }
 
-    private static void page(RowSet<Row> rows, int size, java.util.function.Consumer<Row> add,
-            Function<Row, JsonNode> key, java.util.function.Consumer<JsonNode> next) {
+    private static <K> void page(RowSet<Row> rows, int size, java.util.function.Consumer<Row> add,
+            Function<Row, K> key, java.util.function.Consumer<K> next) {
         int i = 0;
         Row last = null;
         for (Row r : rows) {

@@ -1,12 +1,11 @@
 package fleet.api.grpc;
 
-import fleet.api.app.ScopeSpec;
+import fleet.api.app.ScopeProtos;
 import fleet.api.app.commands.AcceptCommand;
 import fleet.api.app.commands.CommandBatchView;
 import fleet.api.app.commands.CommandKind;
 import fleet.api.app.commands.CommandQueries;
 import fleet.api.app.commands.CommandRequest;
-import fleet.api.app.commands.CommandTargets;
 import fleet.api.app.commands.CommandView;
 import fleet.api.auth.Authenticator;
 import fleet.api.error.Violations;
@@ -24,6 +23,7 @@ import fleet.curtailment.v1.RebootRequest;
 import fleet.curtailment.v1.SetPowerTargetRequest;
 import fleet.curtailment.v1.StartMiningRequest;
 import fleet.curtailment.v1.StopMiningRequest;
+import fleet.domain.scope.DeviceScope;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -86,7 +86,7 @@ public class MinerCommandGrpcService extends MutinyMinerCommandServiceGrpc.Miner
     public Uni<CheckCommandCapabilitiesResponse> checkCommandCapabilities(CheckCommandCapabilitiesRequest request) {
         return auth.require(Role.VIEWER).chain(caller -> {
             Violations v = new Violations();
-            ScopeSpec scope = CommandTargets.selector(v, request.getSelector(), request.hasSelector());
+            DeviceScope scope = ScopeProtos.selector(v, "selector", request.getSelector(), request.hasSelector());
             CommandKind kind = CommandKind.fromWire(request.getCommand()).orElse(null);
             if (kind == null) {
                 v.add("command", "must be a command type (REBOOT, SET_POWER_TARGET, START_MINING, STOP_MINING, CURTAIL"
@@ -117,7 +117,7 @@ public class MinerCommandGrpcService extends MutinyMinerCommandServiceGrpc.Miner
     private static CommandRequest command(CommandKind kind, DeviceSelector selector, boolean hasSelector, String reason,
             Integer powerTargetW) {
         Violations v = new Violations();
-        ScopeSpec scope = CommandTargets.selector(v, selector, hasSelector);
+        DeviceScope scope = ScopeProtos.selector(v, "selector", selector, hasSelector);
         String text = v.text("reason", reason, MAX_REASON);
         JsonObject params = new JsonObject();
         if (powerTargetW != null) {

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import fleet.domain.schedule.ScheduleAction;
+import fleet.persistence.scope.ScopeSql;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -65,14 +66,17 @@ final class QueueCommands {
     /** The devices' select: columns {@code id, identifier, capabilities, event_id}; its own parameters start at $12. */
     static final int FIRST_SELECTION_PARAM = 12;
 
-    /** Selected devices with the live target holding each (for the start: the selector). */
-    static String fromSelector(SelectorSql selector) {
+    /**
+     * Selected devices with the live target holding each (for the start: the selector, rendered with its parameters
+     * from {@link #FIRST_SELECTION_PARAM}).
+     */
+    static String fromSelector(ScopeSql selector) {
         return """
                 SELECT d.id, d.identifier, d.capabilities, lt.event_id
                 FROM device d
                 LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
-                WHERE d.org_id = $1 AND (%s) AND $12::uuid[] IS NOT NULL AND $13::text[] IS NOT NULL
-                """.formatted(selector.predicate(FIRST_SELECTION_PARAM, FIRST_SELECTION_PARAM + 1));
+                WHERE d.org_id = $1 AND %s
+                """.formatted(selector.predicate());
     }
 
     /**

@@ -5,6 +5,8 @@ import fleet.domain.schedule.Occurrence;
 import fleet.domain.schedule.ScheduleAction;
 import fleet.domain.schedule.ScheduleWindow;
 import fleet.domain.schedule.WindowColumns;
+import fleet.persistence.scope.ScopeJson;
+import fleet.persistence.scope.ScopeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -115,13 +116,14 @@ final class StartWindow {
                         return Uni.createFrom().item(Outcome.ALREADY_STARTED);
                     }
                     long occurrenceId = claimed.iterator().next().getLong("id");
-                    SelectorSql selector = SelectorSql.of(s.getJsonObject("selector"));
+                    ScopeSql selector = ScopeSql.of(ScopeJson.decode(s.getJsonObject("selector")),
+                            QueueCommands.FIRST_SELECTION_PARAM);
                     QueueCommands.Origin origin = new QueueCommands.Origin(orgId, scheduleId, occurrenceId, "start",
                             s.getString("name"));
                     return hook.get().inTransaction("start", tx, scheduleId)
                             .chain(() -> deferred.release(tx, scheduleId, false))
                             .chain(() -> QueueCommands.run(tx, QueueCommands.fromSelector(selector),
-                                    List.of(selector.ids(), selector.identifiers()), origin, action, batchId, false))
+                                    selector.params(), origin, action, batchId, false))
                             .chain(result -> finish(tx, occurrenceId, batchId, result)
                                     .chain(() -> record(tx, origin, s, o, action, batchId, result)))
                             .replaceWith(Outcome.STARTED);

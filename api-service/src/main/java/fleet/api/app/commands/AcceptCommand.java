@@ -172,7 +172,7 @@ public class AcceptCommand {
     }
 
     private static JsonObject base(CommandRequest request) {
-        JsonObject selector = new JsonObject().put("kind", request.scope().kind().field());
+        JsonObject selector = new JsonObject().put("kind", request.scope().kind().wireName());
         if (!request.scope().ids().isEmpty()) {
             JsonArray ids = new JsonArray();
             request.scope().ids().forEach(id -> ids.add(id.toString()));

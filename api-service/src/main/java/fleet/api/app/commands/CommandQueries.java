@@ -1,6 +1,6 @@
 package fleet.api.app.commands;
 
-import fleet.api.app.ScopeSpec;
+import fleet.domain.scope.DeviceScope;
 import fleet.api.app.commands.CommandTargets.TargetDevice;
 import fleet.api.error.ApiErrors;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +51,7 @@ public final class CommandQueries {
      * Capability first (from {@code device.capabilities}); for operator commands also the curtailment filter, since
      * a device held by a live curtailment cannot run one either. The reconciler's CURTAIL / UNCURTAIL bypass the filter.
      */
-    public static Uni<List<CapabilityView>> capabilities(SqlClient db, UUID org, ScopeSpec scope, CommandKind kind) {
+    public static Uni<List<CapabilityView>> capabilities(SqlClient db, UUID org, DeviceScope scope, CommandKind kind) {
         return CommandTargets.resolve(db, org, scope).map(devices -> {
             List<CapabilityView> out = new ArrayList<>(devices.size());
             for (TargetDevice d : devices) {

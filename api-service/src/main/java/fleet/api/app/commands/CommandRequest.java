@@ -1,6 +1,6 @@
 package fleet.api.app.commands;
 
-import fleet.api.app.ScopeSpec;
+import fleet.domain.scope.DeviceScope;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  * @param params the command's parameters as stored in {@code operator_command.params}
  * @param reason the operator's free-text reason, or null
  */
-public record CommandRequest(CommandKind kind, ScopeSpec scope, JsonObject params, String reason) {
+public record CommandRequest(CommandKind kind, DeviceScope scope, JsonObject params, String reason) {
 
     public CommandRequest {
         if (!kind.operatorCommand()) {

@@ -1,17 +1,18 @@
 package fleet.api.app.schedules;
 
 import com.google.rpc.Code;
-import fleet.api.app.ScopeSpec;
 import fleet.api.error.ApiErrors;
 import fleet.domain.schedule.Occurrences;
 import fleet.domain.schedule.ScheduleBounds;
+import fleet.domain.scope.DeviceScope;
+import fleet.persistence.scope.ScopeJson;
+import fleet.persistence.scope.ScopeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,26 +47,23 @@ final class ScheduleConflicts {
         return tx.preparedQuery(CANDIDATES).execute(Tuple.of(org, spec.priority(), self == null ? new UUID(0, 0) : self))
                 .chain(rows -> {
                     List<Clash> timeClashes = new ArrayList<>();
-                    Map<UUID, ScopeSpec> selectors = new LinkedHashMap<>();
+                    Map<UUID, DeviceScope> selectors = new LinkedHashMap<>();
                     for (Row r : rows) {
                         var overlap = Occurrences.firstOverlap(spec.window(), spec.zone(), ScheduleRows.window(r),
                                 java.time.ZoneId.of(r.getString("time_zone")), now, ScheduleBounds.CONFLICT_HORIZON);
                         if (overlap.isPresent()) {
                             UUID id = r.getUUID("id");
                             timeClashes.add(new Clash(id, r.getString("name"), overlap.get()));
-                            selectors.put(id, ScopeSpec.fromJson(r.getJsonObject("selector")));
+                            selectors.put(id, ScopeJson.decode(r.getJsonObject("selector")));
                         }
                     }
                     List<Clash> conflicts = new ArrayList<>();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Clash c : timeClashes) {
-                        ScopeSpec other = selectors.get(c.id());
+                        ScopeSql other = ScopeSql.of(selectors.get(c.id()), 3);
                         String sql = "SELECT EXISTS (SELECT 1 FROM device d WHERE d.org_id = $1 AND d.id = ANY($2)"
-                                + " AND " + SelectorSql.predicate(other, 3, 4) + ") AND $3::uuid[] IS NOT NULL"
-                                + " AND $4::text[] IS NOT NULL AS shared";
-                        chain = chain.chain(() -> tx.preparedQuery(sql)
-                                .execute(Tuple.from(Arrays.asList(org, deviceIds, other.ids().toArray(UUID[]::new),
-                                        other.identifiers().toArray(String[]::new))))
+                                + " AND " + other.predicate() + ") AS shared";
+                        chain = chain.chain(() -> tx.preparedQuery(sql).execute(other.tuple(List.of(org, deviceIds)))
                                 .invoke(r -> {
                                     if (r.iterator().next().getBoolean("shared")) {
                                         conflicts.add(c);

@@ -1,10 +1,8 @@
 package fleet.api.app.schedules;
 
-import fleet.api.app.ScopeSpec;
+import fleet.api.app.ScopeProtos;
 import fleet.api.error.Violations;
-import fleet.curtailment.v1.DeviceSelector;
 import fleet.curtailment.v1.Schedule;
-import fleet.curtailment.v1.Scope;
 import fleet.curtailment.v1.SetPowerTargetAction;
 import fleet.curtailment.v1.StartMiningAction;
 import fleet.curtailment.v1.StopMiningAction;
@@ -15,6 +13,7 @@ import fleet.domain.schedule.Occurrences;
 import fleet.domain.schedule.ScheduleAction;
 import fleet.domain.schedule.ScheduleBounds;
 import fleet.domain.schedule.ScheduleWindow;
+import fleet.domain.scope.DeviceScope;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,7 @@ public final class ScheduleProtos {
         }
         int before = v.size();
         String name = v.requiredText(prefix + ".name", s.getName(), ScheduleBounds.MAX_NAME);
-        ScopeSpec selector = selector(v, prefix + ".selector", s.getSelector(), s.hasSelector());
+        DeviceScope selector = ScopeProtos.selector(v, prefix + ".selector", s.getSelector(), s.hasSelector());
         ScheduleAction action = action(v, prefix + ".action", s.getAction(), s.hasAction());
         ScheduleAction revert = action(v, prefix + ".revert", s.getRevert(), s.hasRevert());
         ZoneId zone = null;
@@ -73,24 +72,6 @@ public final class ScheduleProtos {
             return null;
         }
         return new ScheduleSpec(name.trim(), selector, action, revert, zone, window, priority, enabled);
-    }
-
-    private static ScopeSpec selector(Violations v, String field, DeviceSelector selector, boolean present) {
-        if (!present || selector.getSelectorCase() == DeviceSelector.SelectorCase.SELECTOR_NOT_SET) {
-            v.add(field, "exactly one selector is required: device_identifiers, site_ids, building_ids, rack_ids or"
-                    + " group_ids");
-            return null;
-        }
-        Scope.Builder scope = Scope.newBuilder();
-        switch (selector.getSelectorCase()) {
-            case DEVICE_IDENTIFIERS -> scope.setDeviceIdentifiers(selector.getDeviceIdentifiers());
-            case SITE_IDS -> scope.setSiteIds(selector.getSiteIds());
-            case BUILDING_IDS -> scope.setBuildingIds(selector.getBuildingIds());
-            case RACK_IDS -> scope.setRackIds(selector.getRackIds());
-            case GROUP_IDS -> scope.setGroupIds(selector.getGroupIds());
-            default -> throw new IllegalStateException("unreachable");
-        }
-        return ScopeSpec.of(v, field, scope.build(), true);
     }
 
     private static ScheduleAction action(Violations v, String field, fleet.curtailment.v1.ScheduleAction a,
@@ -227,7 +208,7 @@ public final class ScheduleProtos {
     public static Schedule.Builder definition(ScheduleSpec spec) {
         Schedule.Builder out = Schedule.newBuilder()
                 .setName(spec.name())
-                .setSelector(selector(spec.selector()))
+                .setSelector(ScopeProtos.toSelector(spec.selector()))
                 .setAction(action(spec.action()))
                 .setRevert(action(spec.revert()))
                 .setWindow(window(spec))
@@ -242,20 +223,6 @@ public final class ScheduleProtos {
 
     private static com.google.protobuf.Timestamp timestamp(Instant t) {
         return com.google.protobuf.Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
-
-    static DeviceSelector selector(ScopeSpec scope) {
-        Scope s = scope.toProto();
-        DeviceSelector.Builder out = DeviceSelector.newBuilder();
-        switch (s.getSelectorCase()) {
-            case DEVICE_IDENTIFIERS -> out.setDeviceIdentifiers(s.getDeviceIdentifiers());
-            case SITE_IDS -> out.setSiteIds(s.getSiteIds());
-            case BUILDING_IDS -> out.setBuildingIds(s.getBuildingIds());
-            case RACK_IDS -> out.setRackIds(s.getRackIds());
-            case GROUP_IDS -> out.setGroupIds(s.getGroupIds());
-            default -> throw new IllegalStateException("a schedule selector is never " + s.getSelectorCase());
-        }
-        return out.build();
     }
 
     static fleet.curtailment.v1.ScheduleAction action(ScheduleAction a) {

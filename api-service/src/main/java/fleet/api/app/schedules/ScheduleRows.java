@@ -1,12 +1,12 @@
 package fleet.api.app.schedules;
 
-import fleet.api.app.ScopeSpec;
 import fleet.domain.schedule.ActionType;
 import fleet.domain.schedule.CronWindow;
 import fleet.domain.schedule.DailyWindow;
 import fleet.domain.schedule.ScheduleAction;
 import fleet.domain.schedule.ScheduleWindow;
 import fleet.domain.schedule.WindowColumns;
+import fleet.persistence.scope.ScopeJson;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class ScheduleRows {
     }
 
     static ScheduleSpec spec(Row r) {
-        return new ScheduleSpec(r.getString("name"), ScopeSpec.fromJson(r.getJsonObject("selector")),
+        return new ScheduleSpec(r.getString("name"), ScopeJson.decode(r.getJsonObject("selector")),
                 action(r.getString("action_type"), r.getInteger("action_power_w")),
                 action(r.getString("revert_type"), r.getInteger("revert_power_w")),
                 ZoneId.of(r.getString("time_zone")), window(r), r.getInteger("priority"), r.getBoolean("enabled"));
@@ -52,8 +52,9 @@ final class ScheduleRows {
 
     /** Values for {@link #DEFINITION_COLUMNS}, in order. */
     static List<Object> definitionParams(ScheduleSpec s) {
-        List<Object> out = new ArrayList<>(Arrays.asList(s.name(), s.selector().toJson(), s.action().type().dbName(),
-                s.action().powerTargetW(), s.revert().type().dbName(), s.revert().powerTargetW(), s.zone().getId()));
+        List<Object> out = new ArrayList<>(Arrays.asList(s.name(), ScopeJson.encode(s.selector()),
+                s.action().type().dbName(), s.action().powerTargetW(), s.revert().type().dbName(),
+                s.revert().powerTargetW(), s.zone().getId()));
         if (s.window() instanceof DailyWindow d) {
             out.addAll(Arrays.asList(WindowColumns.DAILY, d.start(), d.end(), WindowColumns.mask(d.days()), null, null));
         } else {

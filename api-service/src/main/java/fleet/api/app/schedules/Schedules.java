@@ -10,6 +10,7 @@ import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
 import fleet.api.paging.PageTokens;
 import fleet.curtailment.v1.Schedule;
+import fleet.persistence.scope.ScopeJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +73,7 @@ public class Schedules {
                         .chain(() -> tx.preparedQuery(sql).execute(Tuple.from(params)))
                         .map(rows -> ScheduleRows.view(rows.iterator().next()))
                         .call(view -> ActivityLog.record(tx, caller, "schedule_created", null, null,
-                                summary(view).put("selector", spec.selector().toJson()))))
+                                summary(view).put("selector", ScopeJson.encode(spec.selector())))))
                 .onFailure(PgException.class).transform(e -> duplicateName(e, spec.name()));
     }
 
@@ -254,7 +255,7 @@ public class Schedules {
         } else if (s.window() instanceof fleet.domain.schedule.CronWindow c) {
             window.put("start_cron", c.expression()).put("duration_seconds", c.duration().toSeconds());
         }
-        return new JsonObject().put("name", s.name()).put("selector", s.selector().toJson())
+        return new JsonObject().put("name", s.name()).put("selector", ScopeJson.encode(s.selector()))
                 .put("action", action(s.action())).put("revert", action(s.revert())).put("window", window)
                 .put("priority", s.priority()).put("enabled", s.enabled());
     }
