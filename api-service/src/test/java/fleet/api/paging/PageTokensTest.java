@@ -3,7 +3,7 @@ package fleet.api.paging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fleet.api.app.EventQueries.EventCursor;
-import fleet.api.curtailment.Errors;
+import fleet.api.Errors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
