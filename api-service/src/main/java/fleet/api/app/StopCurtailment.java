@@ -3,7 +3,10 @@ package fleet.api.app;
 import com.google.rpc.Code;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
+import fleet.domain.state.DesiredState;
 import fleet.domain.state.EventState;
+import fleet.domain.state.TargetState;
+import fleet.persistence.GuardedUpdate;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,36 +34,42 @@ import java.util.UUID;
 @ApplicationScoped
 public class StopCurtailment {
 
-    private static final String BEGIN_RESTORE = """
-            UPDATE curtailment_event
-            SET state = 3, restore_started_at = now(), restore_initiated_by = $2, next_wave_at = now(),
-                current_wave = 0, updated_at = now()
-            WHERE id = $1 AND state IN (1, 2)
-            """;
+    private static final GuardedUpdate<EventState> BEGIN_RESTORE = GuardedUpdate.event("stop")
+            .move(Set.of(EventState.PENDING, EventState.ACTIVE), EventState.RESTORING)
+            .sql("""
+                    UPDATE curtailment_event
+                    SET state = {to}, restore_started_at = now(), restore_initiated_by = $2, next_wave_at = now(),
+                        current_wave = 0, updated_at = now()
+                    WHERE id = $1 AND state {from}
+                    """);
 
     /**
-     * One statement for every open target (RESOLVED 5, RELEASED 6, RESTORE_FAILED 7 are done): never-commanded
-     * PENDING targets → RESOLVED, everything else (CURTAIL_FAILED and UNAVAILABLE included: the miner may be asleep)
-     * → PENDING with desired ACTIVE and a fresh restore budget. Counts come back aggregated, not per row.
+     * One statement for every open target (RESOLVED, RELEASED, RESTORE_FAILED are done): never-commanded PENDING
+     * targets → RESOLVED, everything else (CURTAIL_FAILED and UNAVAILABLE included: the miner may be asleep) →
+     * PENDING with desired ACTIVE and a fresh restore budget. Counts come back aggregated, not per row.
      */
-    private static final String RESET_TARGETS = """
-            WITH reset AS (
-                UPDATE curtailment_target t
-                SET desired_state = 2,
-                    state = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL AND t.command_sent_at IS NULL
-                                      AND t.retry_count = 0 THEN 5 ELSE 1 END,
-                    resolved_at = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL
-                                            AND t.command_sent_at IS NULL AND t.retry_count = 0
-                                       THEN now() ELSE t.resolved_at END,
-                    retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
-                    updated_at = now()
-                WHERE t.event_id = $1 AND t.state NOT IN (5, 6, 7)
-                RETURNING t.state
-            )
-            SELECT count(*) FILTER (WHERE state = 1)::int AS restore_pending,
-                   count(*) FILTER (WHERE state = 5)::int AS resolved_uncommanded
-            FROM reset
-            """;
+    private static final GuardedUpdate<TargetState> RESET_TARGETS = GuardedUpdate.target("stop-reset-targets", DesiredState.ACTIVE)
+            .move(TargetState.PENDING, TargetState.RESOLVED)
+            .move(TargetState.LIVE, TargetState.PENDING)
+            .sql("""
+                    WITH reset AS (
+                        UPDATE curtailment_target t
+                        SET desired_state = {phase},
+                            state = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
+                                              AND t.command_sent_at IS NULL AND t.retry_count = 0
+                                         THEN {to.RESOLVED} ELSE {to.PENDING} END,
+                            resolved_at = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
+                                                    AND t.command_sent_at IS NULL AND t.retry_count = 0
+                                               THEN now() ELSE t.resolved_at END,
+                            retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
+                            updated_at = now()
+                        WHERE t.event_id = $1 AND t.state {from}
+                        RETURNING t.state
+                    )
+                    SELECT count(*) FILTER (WHERE state = {TargetState.PENDING})::int AS restore_pending,
+                           count(*) FILTER (WHERE state = {TargetState.RESOLVED})::int AS resolved_uncommanded
+                    FROM reset
+                    """);
 
     @Inject
     Pool pool;
@@ -93,8 +103,8 @@ public class StopCurtailment {
 
     private static Uni<UUID> beginRestore(SqlConnection tx, Caller caller, StopSpec spec, LockedEvent event,
             boolean bypassed) {
-        return tx.preparedQuery(BEGIN_RESTORE).execute(Tuple.of(event.id(), caller.actorType()))
-                .chain(() -> tx.preparedQuery(RESET_TARGETS).execute(Tuple.of(event.id())))
+        return tx.preparedQuery(BEGIN_RESTORE.sql()).execute(Tuple.of(event.id(), caller.actorType()))
+                .chain(() -> tx.preparedQuery(RESET_TARGETS.sql()).execute(Tuple.of(event.id())))
                 .chain(rows -> {
                     Row counts = rows.iterator().next();
                     JsonObject metadata = new JsonObject()

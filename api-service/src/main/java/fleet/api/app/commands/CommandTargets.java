@@ -6,6 +6,7 @@ import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
 import fleet.curtailment.v1.DeviceSelector;
 import fleet.curtailment.v1.Scope;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -30,14 +31,14 @@ public final class CommandTargets {
     public static final int MAX_DEVICES = ScopeSpec.MAX_DEVICE_IDENTIFIERS;
 
     /** A live target: any state that still holds the device (SPEC §5: RESOLVED, RELEASED, RESTORE_FAILED free it). */
-    private static final String DEVICES = """
+    private static final String DEVICES = StateSql.render("""
             SELECT d.id, d.identifier, d.driver, d.capabilities, lt.event_id
             FROM device d
-            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN {TargetState.TERMINAL}
             WHERE d.org_id = $1 AND (%s) AND $2::uuid[] IS NOT NULL AND $3::text[] IS NOT NULL
             ORDER BY d.identifier
             LIMIT $4
-            """;
+            """);
 
     private CommandTargets() {
     }
