@@ -44,10 +44,10 @@ import org.jboss.logging.Logger;
 public final class ReconcilerNode {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerNode.class);
+    public static final String WORK_CHANNEL = "curtailment_work";
 
     private static final String LIVE_EVENTS =
             StateSql.render("SELECT id FROM curtailment_event WHERE state IN {EventState.LIVE} ORDER BY created_at, id");
-    public static final String WORK_CHANNEL = "curtailment_work";
 
     /** Test hook: runs before every step of an event (inject a failure, park on a latch). */
     public interface StepHook {
