@@ -3,6 +3,7 @@ package fleet.api.app;
 import fleet.api.error.ApiErrors;
 import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -40,13 +41,13 @@ public final class EventQueries {
             t.restore_dispatched_at, t.restore_completed_at, t.restore_retries, t.restore_failures, t.restore_last_error
             """;
 
-    private static final String ROLLUP = """
+    private static final String ROLLUP = StateSql.render("""
             SELECT event_id, state, count(*)::int AS n,
-                   coalesce(sum(baseline_power_w) FILTER (WHERE state = 3), 0) AS confirmed_w,
+                   coalesce(sum(baseline_power_w) FILTER (WHERE state = {TargetState.CONFIRMED}), 0) AS confirmed_w,
                    count(*) FILTER (WHERE command_sent_at IS NOT NULL)::int AS commanded
             FROM curtailment_target WHERE event_id = ANY($1)
             GROUP BY event_id, state
-            """;
+            """);
 
     private EventQueries() {
     }

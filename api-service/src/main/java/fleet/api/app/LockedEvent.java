@@ -3,6 +3,7 @@ package fleet.api.app;
 import com.google.rpc.Code;
 import fleet.api.error.ApiErrors;
 import fleet.domain.state.EventState;
+import fleet.persistence.StateSql;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,17 +25,17 @@ import java.util.UUID;
 record LockedEvent(UUID id, EventState state, int minCurtailedDurationSec, int minDurationPendingSec,
         Integer maxDurationSec, boolean allowUnbounded, int restoreBatchIntervalSec, String reason) {
 
-    private static final String LOCK = """
+    private static final String LOCK = StateSql.render("""
             SELECT state, min_curtailed_duration_sec, max_duration_sec, allow_unbounded, restore_batch_interval_sec,
                    reason,
-                   CASE WHEN state <> 2 OR min_curtailed_duration_sec = 0 THEN 0
+                   CASE WHEN state <> {EventState.ACTIVE} OR min_curtailed_duration_sec = 0 THEN 0
                         WHEN started_at IS NULL THEN min_curtailed_duration_sec
                         ELSE greatest(0, ceil(extract(epoch FROM
                                  started_at + make_interval(secs => min_curtailed_duration_sec) - now())))::int
                    END AS min_pending_sec
             FROM curtailment_event WHERE org_id = $1 AND id = $2
             FOR UPDATE
-            """;
+            """);
 
     /** Locks the event of {@code org}; an unknown id or another organization's event is NOT_FOUND. */
     static Uni<LockedEvent> lock(SqlConnection tx, UUID org, UUID eventId) {

@@ -8,6 +8,7 @@ import fleet.domain.selection.Plan;
 import fleet.domain.selection.SelectionParams;
 import fleet.domain.selection.SelectionPlanner;
 import fleet.persistence.scope.ScopeSql;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -43,7 +44,7 @@ public final class SelectionRunner {
      * Candidates of a scope; {@code %s} is the scope predicate (its parameters $2, $3). Power from a constant estimate
      * counts as absent.
      */
-    private static final String CANDIDATES = """
+    private static final String CANDIDATES = StateSql.render("""
             SELECT d.id, d.identifier, 'curtail_full' = ANY (d.capabilities) AS curtail_full, d.maintenance,
                    lt.device_id IS NOT NULL AS in_live_event, r.last_resolved_at,
                    t.status, t.sampled_at,
@@ -51,14 +52,14 @@ public final class SelectionRunner {
                    t.hashrate_ths, t.efficiency_j_per_th
             FROM device d
             LEFT JOIN device_telemetry_latest t ON t.device_id = d.id
-            LEFT JOIN (SELECT device_id FROM curtailment_target WHERE org_id = $1 AND state NOT IN (5, 6, 7)) lt
+            LEFT JOIN (SELECT device_id FROM curtailment_target WHERE org_id = $1 AND state NOT IN {TargetState.TERMINAL}) lt
                    ON lt.device_id = d.id
             LEFT JOIN (SELECT device_id, max(resolved_at) AS last_resolved_at FROM curtailment_target
                        WHERE org_id = $1 AND $4::int > 0 AND resolved_at > now() - make_interval(secs => $4::int)
                        GROUP BY device_id) r ON r.device_id = d.id
             WHERE d.org_id = $1 AND %s
             LIMIT $5
-            """;
+            """);
 
     private SelectionRunner() {
     }

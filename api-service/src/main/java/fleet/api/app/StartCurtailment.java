@@ -11,6 +11,8 @@ import fleet.domain.selection.Plan;
 import fleet.domain.selection.SelectedDevice;
 import fleet.domain.state.EventState;
 import fleet.persistence.scope.ScopeJson;
+import fleet.persistence.GuardedUpdate;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,13 +43,13 @@ public class StartCurtailment {
     public static final String NOTIFY_CHANNEL = "curtailment_work";
     private static final Pattern KEY_DETAIL = Pattern.compile("\\(device_id\\)=\\(([0-9a-f-]{36})\\)");
 
-    private static final String FIND_LIVE_BY_HANDLE = """
+    private static final String FIND_LIVE_BY_HANDLE = StateSql.render("""
             SELECT id, request_fingerprint FROM curtailment_event
-            WHERE org_id = $1 AND state IN (1, 2, 3)
+            WHERE org_id = $1 AND state IN {EventState.LIVE}
               AND (($2::text IS NOT NULL AND idempotency_key = $2)
                    OR ($3::text IS NOT NULL AND external_source = $3 AND external_reference = $4))
             ORDER BY created_at LIMIT 1
-            """;
+            """);
 
     private static final String INSERT_EVENT = """
             INSERT INTO curtailment_event (org_id, state, mode, level, priority, reason, scope, target_kw, tolerance_kw,
@@ -65,15 +67,18 @@ public class StartCurtailment {
      * An event with nothing to curtail is still inserted PENDING first, so its idempotency handle goes through the
      * partial unique index like any other, then completed in the same transaction.
      */
-    private static final String COMPLETE_EMPTY = "UPDATE curtailment_event SET state = 4, ended_at = now() WHERE id = $1";
+    private static final GuardedUpdate<EventState> COMPLETE_EMPTY = GuardedUpdate.event("start-empty")
+            .moveOfNewRow(EventState.PENDING, EventState.COMPLETED)
+            .sql("UPDATE curtailment_event SET state = {to}, ended_at = now() WHERE id = $1 AND state {from}");
 
-    private static final String INSERT_TARGETS = """
+    private static final String INSERT_TARGETS = StateSql.render("""
             INSERT INTO curtailment_target (event_id, org_id, device_id, state, desired_state, rank, baseline_power_w,
                                             baseline_hashrate_ths, pre_curtail_snapshot)
-            SELECT $1, $2, t.device_id, 1, 1, t.rank, t.baseline_power_w, t.baseline_hashrate_ths, t.snapshot::jsonb
+            SELECT $1, $2, t.device_id, {TargetState.PENDING}, {DesiredState.CURTAILED}, t.rank, t.baseline_power_w,
+                   t.baseline_hashrate_ths, t.snapshot::jsonb
             FROM unnest($3::uuid[], $4::int[], $5::float8[], $6::float8[], $7::text[])
                  AS t(device_id, rank, baseline_power_w, baseline_hashrate_ths, snapshot)
-            """;
+            """);
 
     @Inject
     Pool pool;
@@ -156,7 +161,7 @@ public class StartCurtailment {
         return pool.withTransaction(tx -> tx.preparedQuery(INSERT_EVENT).execute(eventParams)
                         .map(rows -> rows.iterator().next().getUUID("id"))
                         .call(eventId -> selected.isEmpty()
-                                ? tx.preparedQuery(COMPLETE_EMPTY).execute(Tuple.of(eventId))
+                                ? tx.preparedQuery(COMPLETE_EMPTY.sql()).execute(Tuple.of(eventId))
                                 : insertTargets(tx, caller.orgId(), eventId, selected))
                         .call(eventId -> ActivityLog.record(tx, caller, "curtailment_started", eventId, null,
                                 activity(spec, plan, initial)))

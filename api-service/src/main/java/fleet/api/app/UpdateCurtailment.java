@@ -6,6 +6,7 @@ import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
 import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
 import fleet.domain.state.EventState;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,15 +28,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class UpdateCurtailment {
 
-    private static final String UPDATE = """
+    private static final String UPDATE = StateSql.render("""
             UPDATE curtailment_event
             SET reason = coalesce($2, reason),
                 max_duration_sec = CASE WHEN $3::int IS NULL THEN max_duration_sec ELSE $3 END,
                 allow_unbounded = CASE WHEN $3::int IS NULL THEN allow_unbounded ELSE false END,
                 restore_batch_interval_sec = coalesce($4, restore_batch_interval_sec),
                 updated_at = now()
-            WHERE id = $1 AND state IN (1, 2)
-            """;
+            WHERE id = $1 AND state IN {EventState.PENDING, ACTIVE}
+            """);
 
     @Inject
     Pool pool;

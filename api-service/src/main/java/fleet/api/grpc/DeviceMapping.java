@@ -5,6 +5,7 @@ import fleet.curtailment.v1.DeviceCapabilities;
 import fleet.curtailment.v1.DeviceStatus;
 import fleet.curtailment.v1.DeviceTelemetry;
 import fleet.curtailment.v1.PowerSource;
+import fleet.persistence.StateSql;
 import io.vertx.mutiny.sqlclient.Row;
 import java.util.List;
 import java.util.UUID;
@@ -21,11 +22,11 @@ final class DeviceMapping {
             t.model AS reported_model, t.last_error,
             lt.event_id AS active_event_id
             """;
-    static final String FROM = """
+    static final String FROM = StateSql.render("""
             FROM device d
             LEFT JOIN device_telemetry_latest t ON t.device_id = d.id
-            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
-            """;
+            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN {TargetState.TERMINAL}
+            """);
 
     private DeviceMapping() {
     }

@@ -3,6 +3,7 @@ package fleet.api.metrics;
 import fleet.domain.state.EventState;
 import fleet.domain.state.TargetState;
 import fleet.metrics.MetricNames;
+import fleet.persistence.StateSql;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -53,7 +54,7 @@ public class FleetGauges {
      * it is older than its confirmation budget, curtail timeout × (retry budget + 1), plus the time its own
      * curtail pacing needs to send the last batch (NORMAL priority only: EMERGENCY ignores pacing).
      */
-    private static final String CURTAILMENT_SQL = """
+    private static final String CURTAILMENT_SQL = StateSql.render("""
             WITH live AS (
                 SELECT e.id, e.state, e.mode, e.target_kw, e.created_at,
                        coalesce(c.curtail_confirm_timeout_sec, %d) * (coalesce(c.curtail_retry_budget, %d) + 1)
@@ -63,7 +64,7 @@ public class FleetGauges {
                               ELSE 0 END AS pending_budget_sec
                 FROM curtailment_event e
                 LEFT JOIN curtailment_org_config c ON c.org_id = e.org_id
-                WHERE e.state IN (1, 2, 3)
+                WHERE e.state IN {EventState.LIVE}
             ), targets AS (
                 SELECT t.state, count(*) AS n, sum(t.baseline_power_w) AS baseline_w
                 FROM curtailment_target t JOIN live ON live.id = t.event_id
@@ -73,15 +74,15 @@ public class FleetGauges {
             UNION ALL
             SELECT 'target', targets.state, targets.n::float8 FROM targets
             UNION ALL
-            SELECT 'confirmed_w', NULL, coalesce(sum(targets.baseline_w), 0)::float8 FROM targets WHERE targets.state = 3
+            SELECT 'confirmed_w', NULL, coalesce(sum(targets.baseline_w), 0)::float8 FROM targets WHERE targets.state = {TargetState.CONFIRMED}
             UNION ALL
             SELECT 'target_kw', NULL, coalesce(sum(live.target_kw), 0)::float8
-                FROM live WHERE live.mode = 1 AND live.state IN (1, 2)
+                FROM live WHERE live.mode = 1 AND live.state IN {EventState.PENDING, ACTIVE}
             UNION ALL
             SELECT 'pending_overdue', NULL, count(*)::float8
-                FROM live WHERE live.state = 1
+                FROM live WHERE live.state = {EventState.PENDING}
                  AND live.created_at < now() - make_interval(secs => live.pending_budget_sec::float8)
-            """.formatted(DEFAULT_CONFIRM_TIMEOUT_SEC, DEFAULT_CURTAIL_RETRY_BUDGET);
+            """).formatted(DEFAULT_CONFIRM_TIMEOUT_SEC, DEFAULT_CURTAIL_RETRY_BUDGET);
 
     /*
      * Heartbeats and telemetry. A device is stale when its latest sample is older than its organization's

@@ -26,6 +26,10 @@ import java.util.Set;
  * </pre>
  * An event is inserted as PENDING, or directly as COMPLETED when a FULL_FLEET selection over a device
  * list has no eligible device ({@link #canBeCreatedIn()}).
+ *
+ * <p>Every guarded statement that writes {@code curtailment_event.state} is declared as a
+ * {@code fleet.persistence.GuardedUpdate}, which refuses a move this table does not allow when the
+ * statement is built.
  */
 public enum EventState implements WireEnum {
     PENDING(1),
@@ -37,6 +41,12 @@ public enum EventState implements WireEnum {
     FAILED(7);
 
     private static final EventState[] BY_WIRE = WireEnum.indexByWire(values());
+
+    /** PENDING, ACTIVE, RESTORING ({@link #isLive}), unmodifiable. */
+    public static final Set<EventState> LIVE = Collections.unmodifiableSet(EnumSet.of(PENDING, ACTIVE, RESTORING));
+
+    /** COMPLETED, COMPLETED_WITH_FAILURES, CANCELLED, FAILED ({@link #isTerminal}), unmodifiable. */
+    public static final Set<EventState> TERMINAL = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.copyOf(LIVE)));
 
     private final int wire;
 

@@ -34,17 +34,24 @@ import java.util.Set;
  * every live state except PENDING → PENDING   the restore reset on Stop (retry_count = 0); a PENDING
  *                                             target is reset by changing desired_state only
  * PENDING     → DISPATCHING | RESOLVED (nothing to undo, or already running) | RESTORE_FAILED
- * DISPATCHING → DISPATCHED | PENDING (failed, retry) | RESTORE_FAILED (budget spent or permanent refusal)
+ * DISPATCHING → DISPATCHED | RESOLVED (already in state and nothing to resume: no command was needed)
+ *               | PENDING (failed, retry) | UNAVAILABLE (unreachable, retry) | RESTORE_FAILED (budget spent
+ *               or permanent refusal)
  * DISPATCHED  → RESOLVED (telemetry proves it) | DISPATCHING (timeout, re-send) | PENDING | RESTORE_FAILED
+ * UNAVAILABLE → DISPATCHING (the retry, when due)
  * </pre>
  * Operator endings, either phase: every live state → RELEASED (ForceRelease, no restore command) and
  * → RESTORE_FAILED (AdminTerminateEvent closes open targets with its reason). Terminal states
  * (RESOLVED, RELEASED, RESTORE_FAILED) have no successors.
  *
- * <p>UNAVAILABLE (not described by SPEC): the device could not be reached for the curtail command
- * (UNREACHABLE outcome, open circuit breaker). It still holds the device; the reconciler retries it
- * when it is reachable again, within the curtail budget. The restore phase does not use it: an
- * unreachable miner consumes restore budget and ends RESTORE_FAILED, which an operator sees.
+ * <p>UNAVAILABLE (not described by SPEC): the device could not be reached for the command (UNREACHABLE
+ * outcome, open circuit breaker). It still holds the device; the reconciler retries it when it is due,
+ * within the phase's budget: every unreachable attempt consumes one unit, and a spent budget ends the
+ * target CURTAIL_FAILED or RESTORE_FAILED, which an operator sees.
+ *
+ * <p>Every guarded statement that writes {@code curtailment_target.state} is declared as a
+ * {@code fleet.persistence.GuardedUpdate}, which refuses a move this table does not allow when the
+ * statement is built.
  */
 public enum TargetState implements WireEnum {
     PENDING(1),
@@ -59,6 +66,12 @@ public enum TargetState implements WireEnum {
     CURTAIL_FAILED(10);
 
     private static final TargetState[] BY_WIRE = WireEnum.indexByWire(values());
+
+    /** RESOLVED, RELEASED, RESTORE_FAILED ({@link #isTerminal}), unmodifiable. */
+    public static final Set<TargetState> TERMINAL = Collections.unmodifiableSet(EnumSet.of(RESOLVED, RELEASED, RESTORE_FAILED));
+
+    /** Every state that still holds the device ({@link #holdsDevice}), unmodifiable. */
+    public static final Set<TargetState> LIVE = Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.copyOf(TERMINAL)));
 
     private final int wire;
 
@@ -137,8 +150,9 @@ public enum TargetState implements WireEnum {
                 }
             }
             r.get(PENDING).addAll(EnumSet.of(DISPATCHING, RESOLVED, RESTORE_FAILED));
-            r.get(DISPATCHING).addAll(EnumSet.of(DISPATCHED, PENDING, RESTORE_FAILED));
+            r.get(DISPATCHING).addAll(EnumSet.of(DISPATCHED, RESOLVED, PENDING, UNAVAILABLE, RESTORE_FAILED));
             r.get(DISPATCHED).addAll(EnumSet.of(RESOLVED, DISPATCHING, PENDING, RESTORE_FAILED));
+            r.get(UNAVAILABLE).add(DISPATCHING);
 
             for (Map<TargetState, Set<TargetState>> phase : List.of(c, r)) {
                 for (TargetState s : values()) {

@@ -1,10 +1,15 @@
 package fleet.persistence.curtailment;
 
+import fleet.domain.state.DesiredState;
+import fleet.domain.state.EventState;
+import fleet.domain.state.TargetState;
+import fleet.persistence.GuardedUpdate;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,36 +25,43 @@ import java.util.UUID;
  */
 public final class StopEvent {
 
-    private static final String BEGIN_RESTORE = """
-            UPDATE curtailment_event
-            SET state = 3, restore_started_at = now(), restore_initiated_by = $2, next_wave_at = now(),
-                current_wave = 0, updated_at = now()
-            WHERE id = $1 AND state IN (1, 2)
-            """;
+    private static final GuardedUpdate<EventState> BEGIN_RESTORE = GuardedUpdate.event("stop")
+            .move(Set.of(EventState.PENDING, EventState.ACTIVE), EventState.RESTORING)
+            .sql("""
+                    UPDATE curtailment_event
+                    SET state = {to}, restore_started_at = now(), restore_initiated_by = $2, next_wave_at = now(),
+                        current_wave = 0, updated_at = now()
+                    WHERE id = $1 AND state {from}
+                    """);
 
     /**
-     * One statement for every open target (RESOLVED 5, RELEASED 6, RESTORE_FAILED 7 are done): never-commanded
-     * PENDING targets → RESOLVED, everything else (CURTAIL_FAILED and UNAVAILABLE included: the miner may be asleep)
-     * → PENDING with desired ACTIVE and a fresh restore budget. Counts come back aggregated, not per row.
+     * One statement for every open target (RESOLVED, RELEASED, RESTORE_FAILED are done): never-commanded PENDING
+     * targets → RESOLVED, everything else (CURTAIL_FAILED and UNAVAILABLE included: the miner may be asleep) →
+     * PENDING with desired ACTIVE and a fresh restore budget. Counts come back aggregated, not per row.
      */
-    private static final String RESET_TARGETS = """
-            WITH reset AS (
-                UPDATE curtailment_target t
-                SET desired_state = 2,
-                    state = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL AND t.command_sent_at IS NULL
-                                      AND t.retry_count = 0 THEN 5 ELSE 1 END,
-                    resolved_at = CASE WHEN t.state = 1 AND t.curtail_dispatched_at IS NULL
-                                            AND t.command_sent_at IS NULL AND t.retry_count = 0
-                                       THEN now() ELSE t.resolved_at END,
-                    retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
-                    updated_at = now()
-                WHERE t.event_id = $1 AND t.state NOT IN (5, 6, 7)
-                RETURNING t.state
-            )
-            SELECT count(*) FILTER (WHERE state = 1)::int AS restore_pending,
-                   count(*) FILTER (WHERE state = 5)::int AS resolved_uncommanded
-            FROM reset
-            """;
+    private static final GuardedUpdate<TargetState> RESET_TARGETS = GuardedUpdate
+            .target("stop-reset-targets", DesiredState.ACTIVE)
+            .move(TargetState.PENDING, TargetState.RESOLVED)
+            .move(TargetState.LIVE, TargetState.PENDING)
+            .sql("""
+                    WITH reset AS (
+                        UPDATE curtailment_target t
+                        SET desired_state = {phase},
+                            state = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
+                                              AND t.command_sent_at IS NULL AND t.retry_count = 0
+                                         THEN {to.RESOLVED} ELSE {to.PENDING} END,
+                            resolved_at = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
+                                                    AND t.command_sent_at IS NULL AND t.retry_count = 0
+                                               THEN now() ELSE t.resolved_at END,
+                            retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
+                            updated_at = now()
+                        WHERE t.event_id = $1 AND t.state {from}
+                        RETURNING t.state
+                    )
+                    SELECT count(*) FILTER (WHERE state = {TargetState.PENDING})::int AS restore_pending,
+                           count(*) FILTER (WHERE state = {TargetState.RESOLVED})::int AS resolved_uncommanded
+                    FROM reset
+                    """);
 
     private StopEvent() {
     }
@@ -70,11 +82,11 @@ public final class StopEvent {
      * @param initiatedBy the actor type recorded as {@code restore_initiated_by} ({@code user}, {@code api_key})
      */
     public static Uni<Optional<RestoreReset>> beginRestore(SqlClient tx, UUID eventId, String initiatedBy) {
-        return tx.preparedQuery(BEGIN_RESTORE).execute(Tuple.of(eventId, initiatedBy)).chain(moved -> {
+        return tx.preparedQuery(BEGIN_RESTORE.sql()).execute(Tuple.of(eventId, initiatedBy)).chain(moved -> {
             if (moved.rowCount() == 0) {
                 return Uni.createFrom().item(Optional.<RestoreReset>empty());
             }
-            return tx.preparedQuery(RESET_TARGETS).execute(Tuple.of(eventId)).map(rows -> {
+            return tx.preparedQuery(RESET_TARGETS.sql()).execute(Tuple.of(eventId)).map(rows -> {
                 Row counts = rows.iterator().next();
                 return Optional.of(new RestoreReset(counts.getInteger("restore_pending"),
                         counts.getInteger("resolved_uncommanded")));

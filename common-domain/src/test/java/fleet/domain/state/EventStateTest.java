@@ -48,6 +48,8 @@ class EventStateTest {
         for (EventState s : EventState.values()) {
             assertThat(s.isTerminal()).as(s.name()).isEqualTo(s.wire() >= 4 && s.wire() <= 7);
             assertThat(s.isLive()).isEqualTo(!s.isTerminal());
+            assertThat(EventState.TERMINAL.contains(s)).as("TERMINAL " + s).isEqualTo(s.isTerminal());
+            assertThat(EventState.LIVE.contains(s)).as("LIVE " + s).isEqualTo(s.isLive());
         }
     }
 

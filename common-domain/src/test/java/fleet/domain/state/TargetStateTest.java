@@ -31,13 +31,18 @@ class TargetStateTest {
             "DRIFTED>DISPATCHING", "DRIFTED>CONFIRMED", "DRIFTED>UNAVAILABLE", "DRIFTED>CURTAIL_FAILED",
             "UNAVAILABLE>PENDING", "UNAVAILABLE>DISPATCHING", "UNAVAILABLE>CONFIRMED", "UNAVAILABLE>CURTAIL_FAILED"));
 
-    /** SPEC §6.3 restore phase (incl. the reset on Stop). */
+    /**
+     * SPEC §6.3 restore phase (incl. the reset on Stop), plus what the restore outcomes write: a miner already
+     * in state with nothing to resume is RESOLVED without a command, an unreachable one waits UNAVAILABLE for
+     * its retry.
+     */
     private static final Set<String> RESTORE_EDGES = withOperatorEndings(Set.of(
             "DISPATCHING>PENDING", "DISPATCHED>PENDING", "CONFIRMED>PENDING", "DRIFTED>PENDING",
             "UNAVAILABLE>PENDING", "CURTAIL_FAILED>PENDING",
             "PENDING>DISPATCHING", "PENDING>RESOLVED", "PENDING>RESTORE_FAILED",
-            "DISPATCHING>DISPATCHED", "DISPATCHING>RESTORE_FAILED",
-            "DISPATCHED>RESOLVED", "DISPATCHED>DISPATCHING", "DISPATCHED>RESTORE_FAILED"));
+            "DISPATCHING>DISPATCHED", "DISPATCHING>RESOLVED", "DISPATCHING>UNAVAILABLE", "DISPATCHING>RESTORE_FAILED",
+            "DISPATCHED>RESOLVED", "DISPATCHED>DISPATCHING", "DISPATCHED>RESTORE_FAILED",
+            "UNAVAILABLE>DISPATCHING"));
 
     private static Set<String> withOperatorEndings(Set<String> edges) {
         Set<String> all = new HashSet<>(edges);
@@ -83,6 +88,13 @@ class TargetStateTest {
     }
 
     @Test
+    void namedSetsAreTheTerminalAndLiveStates() {
+        assertThat(TargetState.TERMINAL).containsExactlyInAnyOrder(TargetState.RESOLVED, TargetState.RELEASED,
+                TargetState.RESTORE_FAILED);
+        assertThat(TargetState.LIVE).isEqualTo(LIVE);
+    }
+
+    @Test
     void commandInFlightMeansDispatchingOrDispatched() {
         assertThat(Arrays.stream(TargetState.values()).filter(TargetState::commandInFlight))
                 .containsExactly(TargetState.DISPATCHED, TargetState.DISPATCHING);
@@ -120,14 +132,15 @@ class TargetStateTest {
     void forbiddenMoves() {
         assertThat(TargetState.PENDING.canMoveTo(TargetState.CONFIRMED)).as("no confirmation without a command").isFalse();
         assertThat(TargetState.DISPATCHING.canMoveTo(TargetState.CONFIRMED)).as("ACCEPTED never means confirmed").isFalse();
-        assertThat(TargetState.DISPATCHING.canMoveTo(TargetState.RESOLVED)).isFalse();
+        assertThat(TargetState.DISPATCHING.canMoveTo(TargetState.RESOLVED, CURTAILED)).isFalse();
         assertThat(TargetState.CONFIRMED.canMoveTo(TargetState.DISPATCHING, CURTAILED)).as("drift first").isFalse();
         assertThat(TargetState.CONFIRMED.canMoveTo(TargetState.UNAVAILABLE)).as("missing telemetry keeps CONFIRMED").isFalse();
         assertThat(TargetState.CONFIRMED.canMoveTo(TargetState.RESOLVED)).as("restore needs the reset").isFalse();
         assertThat(TargetState.CURTAIL_FAILED.canMoveTo(TargetState.DISPATCHING, CURTAILED)).isFalse();
         assertThat(TargetState.PENDING.canMoveTo(TargetState.RESOLVED, CURTAILED)).isFalse();
         assertThat(TargetState.DISPATCHED.canMoveTo(TargetState.CONFIRMED, ACTIVE)).isFalse();
-        assertThat(TargetState.DISPATCHING.canMoveTo(TargetState.UNAVAILABLE, ACTIVE)).isFalse();
+        assertThat(TargetState.PENDING.canMoveTo(TargetState.UNAVAILABLE, ACTIVE)).as("only a sent command finds it unreachable").isFalse();
+        assertThat(TargetState.DISPATCHED.canMoveTo(TargetState.UNAVAILABLE, ACTIVE)).as("a restore timeout retries PENDING").isFalse();
         assertThat(TargetState.DISPATCHED.canMoveTo(TargetState.CURTAIL_FAILED, ACTIVE)).isFalse();
         for (TargetState s : TargetState.values()) {
             assertThat(s.canMoveTo(s)).as("no self-moves: " + s).isFalse();

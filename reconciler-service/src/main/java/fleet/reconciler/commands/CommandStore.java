@@ -1,5 +1,6 @@
 package fleet.reconciler.commands;
 
+import fleet.persistence.StateSql;
 import fleet.reconciler.lease.AdvisoryKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,12 +40,12 @@ public final class CommandStore {
      * Eligible = the device's oldest unfinished command (by seq), and no other command of the device is RUNNING.
      * $1 limit, $2 replica id, $3 visibility timeout (s).
      */
-    private static final String CLAIM = """
+    private static final String CLAIM = StateSql.render("""
             WITH due AS (
                 SELECT c.id, lt.event_id AS blocking_event
                 FROM operator_command c
                 LEFT JOIN LATERAL (SELECT t.event_id FROM curtailment_target t
-                                   WHERE t.device_id = c.device_id AND t.state NOT IN (5, 6, 7) LIMIT 1) lt ON true
+                                   WHERE t.device_id = c.device_id AND t.state NOT IN {TargetState.TERMINAL} LIMIT 1) lt ON true
                 WHERE c.state IN ('QUEUED', 'RETRY_WAIT', 'RUNNING') AND c.next_attempt_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM operator_command o
                                   WHERE o.device_id = c.device_id AND o.seq < c.seq
@@ -94,7 +95,7 @@ public final class CommandStore {
             SELECT cl.*, d.identifier, d.host, d.port, d.driver, d.capabilities
             FROM claimed cl JOIN device d ON d.id = cl.device_id
             ORDER BY cl.seq
-            """;
+            """);
 
     /** $1 ids, $2 claim tokens, $3 states, $4 errors, $5 backoff (s). Only the attempt that holds the claim writes. */
     private static final String FINISH = """

@@ -1,6 +1,7 @@
 package fleet.reconciler.lease;
 
 import fleet.metrics.MetricNames;
+import fleet.persistence.StateSql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,11 +27,11 @@ public final class EventLeases {
     private static final Logger LOG = Logger.getLogger(EventLeases.class);
 
     /** Claiming bumps the epoch (the row lock waits for a fenced writer's FOR SHARE to finish). */
-    private static final String BUMP_EPOCH = """
+    private static final String BUMP_EPOCH = StateSql.render("""
             UPDATE curtailment_event SET lease_epoch = lease_epoch + 1, lease_owner = $2, lease_claimed_at = now()
-            WHERE id = $1 AND state IN (1, 2, 3)
+            WHERE id = $1 AND state IN {EventState.LIVE}
             RETURNING lease_epoch
-            """;
+            """);
 
     /** A held lease: the epoch is the fencing token every write of this replica carries. */
     public record Lease(UUID eventId, long key, long epoch, long generation, long sequence) {

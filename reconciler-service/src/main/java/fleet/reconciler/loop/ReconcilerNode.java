@@ -3,6 +3,7 @@ package fleet.reconciler.loop;
 import fleet.domain.confirm.Confirmation;
 import fleet.driver.DriverRegistry;
 import fleet.metrics.MetricNames;
+import fleet.persistence.StateSql;
 import fleet.reconciler.ReconcilerSettings;
 import fleet.reconciler.lease.EventLeases;
 import fleet.reconciler.lease.LeaseConnection;
@@ -44,6 +45,9 @@ public final class ReconcilerNode {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerNode.class);
     public static final String WORK_CHANNEL = "curtailment_work";
+
+    private static final String LIVE_EVENTS =
+            StateSql.render("SELECT id FROM curtailment_event WHERE state IN {EventState.LIVE} ORDER BY created_at, id");
 
     /** Test hook: runs before every step of an event (inject a failure, park on a latch). */
     public interface StepHook {
@@ -272,7 +276,7 @@ public final class ReconcilerNode {
      */
     private Uni<Void> rebalance() {
         announced = new java.util.HashSet<>();
-        return pool.query("SELECT id FROM curtailment_event WHERE state IN (1, 2, 3) ORDER BY created_at, id").execute()
+        return pool.query(LIVE_EVENTS).execute()
                 .chain(rows -> {
                     List<UUID> live = new ArrayList<>();
                     for (Row r : rows) {

@@ -2,6 +2,7 @@ package fleet.reconciler.schedules;
 
 import fleet.domain.schedule.Occurrence;
 import fleet.domain.schedule.ScheduleAction;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,24 +26,24 @@ import java.util.UUID;
 final class DeferredReverts {
 
     /** Schedules with at least one deferred revert whose device is free now. */
-    static final String RELEASABLE = """
+    static final String RELEASABLE = StateSql.render("""
             SELECT DISTINCT p.schedule_id FROM schedule_pending_revert p
             WHERE p.done_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM curtailment_target lt WHERE lt.device_id = p.device_id AND lt.state NOT IN (5, 6, 7))
+              AND NOT EXISTS (SELECT 1 FROM curtailment_target lt WHERE lt.device_id = p.device_id AND lt.state NOT IN {TargetState.TERMINAL})
             LIMIT $1
-            """;
+            """);
 
-    private static final String CLAIM = """
+    private static final String CLAIM = StateSql.render("""
             SELECT p.id, p.occurrence_id, p.device_id, o.org_id, o.schedule_id, o.revert_type, o.revert_power_w,
                    o.window_start, o.window_end, s.name
             FROM schedule_pending_revert p
             JOIN schedule_occurrence o ON o.id = p.occurrence_id
             JOIN schedule s ON s.id = p.schedule_id
             WHERE p.schedule_id = $1 AND p.done_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM curtailment_target lt WHERE lt.device_id = p.device_id AND lt.state NOT IN (5, 6, 7))
+              AND NOT EXISTS (SELECT 1 FROM curtailment_target lt WHERE lt.device_id = p.device_id AND lt.state NOT IN {TargetState.TERMINAL})
             ORDER BY o.window_start, p.id
             FOR UPDATE OF p%s
-            """;
+            """);
 
     private static final String CLOSE = """
             UPDATE schedule_pending_revert SET done_at = now(), command_batch_id = $2
@@ -53,20 +54,20 @@ final class DeferredReverts {
      * Revert commands the executor refused to run because a curtailment began after they were queued become deferred
      * reverts too (otherwise that device would stay in the scheduled mode). Idempotent: one row per blocked command.
      */
-    private static final String RECORD_BLOCKED = """
+    private static final String RECORD_BLOCKED = StateSql.render("""
             INSERT INTO schedule_pending_revert (org_id, schedule_id, occurrence_id, device_id, blocking_event_id,
                                                  blocked_command_id)
             SELECT o.org_id, o.schedule_id, o.id, c.device_id, lt.event_id, c.id
             FROM operator_command c
             JOIN schedule_occurrence o ON o.org_id = c.org_id
                  AND o.id = (c.params #>> '{schedule,occurrence_id}')::bigint
-            LEFT JOIN curtailment_target lt ON lt.device_id = c.device_id AND lt.state NOT IN (5, 6, 7)
+            LEFT JOIN curtailment_target lt ON lt.device_id = c.device_id AND lt.state NOT IN {TargetState.TERMINAL}
             WHERE c.actor_type = 'scheduler' AND c.state = 'BLOCKED_BY_CURTAILMENT'
               AND c.params #>> '{schedule,phase}' IN ('revert', 'deferred_revert')
               AND NOT EXISTS (SELECT 1 FROM schedule_pending_revert x WHERE x.blocked_command_id = c.id)
             ON CONFLICT DO NOTHING
             RETURNING org_id, schedule_id, occurrence_id, device_id, blocking_event_id
-            """;
+            """);
 
     private final Pool pool;
 

@@ -1,5 +1,6 @@
 package fleet.reconciler.schedules;
 
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,12 +72,12 @@ final class QueueCommands {
      * from {@link #FIRST_SELECTION_PARAM}).
      */
     static String fromSelector(ScopeSql selector) {
-        return """
+        return StateSql.render("""
                 SELECT d.id, d.identifier, d.capabilities, lt.event_id
                 FROM device d
-                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN {TargetState.TERMINAL}
                 WHERE d.org_id = $1 AND %s
-                """.formatted(selector.predicate());
+                """).formatted(selector.predicate());
     }
 
     /**
@@ -84,15 +85,15 @@ final class QueueCommands {
      * sent (UNSUPPORTED, or BLOCKED_BY_CURTAILMENT by the executor's re-check).
      */
     static String fromStartBatch() {
-        return """
+        return StateSql.render("""
                 SELECT d.id, d.identifier, d.capabilities, lt.event_id
                 FROM device d
-                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+                LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN {TargetState.TERMINAL}
                 WHERE d.org_id = $1
                   AND d.id IN (SELECT c.device_id FROM operator_command c
                                WHERE c.org_id = $1 AND c.batch_id = $12
                                  AND c.state NOT IN ('UNSUPPORTED', 'BLOCKED_BY_CURTAILMENT'))
-                """;
+                """);
     }
 
     /** Given devices, already known to be free (deferred reverts whose curtailment ended). */

@@ -3,7 +3,11 @@ package fleet.reconciler.step;
 import fleet.domain.CurtailmentLevel;
 import fleet.domain.confirm.Confirmation;
 import fleet.domain.confirm.Observation;
+import fleet.domain.state.DesiredState;
 import fleet.domain.state.EventState;
+import fleet.domain.state.TargetState;
+import fleet.persistence.GuardedUpdate;
+import fleet.persistence.StateSql;
 import fleet.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -28,20 +33,25 @@ public final class CurtailPhase {
     private static final List<Integer> CURTAILING = List.of(EventState.PENDING.wire(), EventState.ACTIVE.wire());
 
     /** Targets that want a curtail command now: orphaned DISPATCHING rows first, then PENDING/DRIFTED/UNAVAILABLE. */
-    private static final String DUE = "SELECT " + TargetRef.COLUMNS + """
+    private static final String DUE = StateSql.render("SELECT " + TargetRef.COLUMNS + """
             FROM curtailment_target t JOIN device d ON d.id = t.device_id
-            WHERE t.event_id = $1 AND t.desired_state = 1
-              AND (t.state = 8 OR (t.state IN (1, 4, 9) AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= now())))
-            ORDER BY (t.state = 8) DESC, t.rank
+            WHERE t.event_id = $1 AND t.desired_state = {DesiredState.CURTAILED}
+              AND (t.state = {TargetState.DISPATCHING}
+                   OR (t.state IN {TargetState.PENDING, DRIFTED, UNAVAILABLE}
+                       AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= now())))
+            ORDER BY (t.state = {TargetState.DISPATCHING}) DESC, t.rank
             LIMIT $2
-            """;
+            """);
 
-    private static final String PRE_WRITE = """
-            UPDATE curtailment_target SET state = 8, command_sent_at = now(),
-                   curtail_dispatched_at = coalesce(curtail_dispatched_at, now()), updated_at = now()
-            WHERE event_id = $1 AND id = ANY($2) AND desired_state = 1 AND state IN (1, 4, 8, 9)
-            RETURNING id
-            """;
+    private static final GuardedUpdate<TargetState> PRE_WRITE = GuardedUpdate.target("curtail-prewrite", DesiredState.CURTAILED)
+            .move(Set.of(TargetState.PENDING, TargetState.DRIFTED, TargetState.DISPATCHING, TargetState.UNAVAILABLE),
+                    TargetState.DISPATCHING)
+            .sql("""
+                    UPDATE curtailment_target SET state = {to}, command_sent_at = now(),
+                           curtail_dispatched_at = coalesce(curtail_dispatched_at, now()), updated_at = now()
+                    WHERE event_id = $1 AND id = ANY($2) AND desired_state = {phase} AND state {from}
+                    RETURNING id
+                    """);
 
     private static final String MARK_EVENT_DISPATCHED = """
             UPDATE curtailment_event SET first_dispatched_at = coalesce(first_dispatched_at, now()),
@@ -51,66 +61,80 @@ public final class CurtailPhase {
             """;
 
     /** Outcomes: accepted → DISPATCHED; a failure consumes budget at once → PENDING / UNAVAILABLE / CURTAIL_FAILED. */
-    private static final String OUTCOMES = """
-            UPDATE curtailment_target t SET
-                state = CASE WHEN u.ok THEN 2 WHEN t.retry_count + 1 >= $2 THEN 10 WHEN u.unreachable THEN 9 ELSE 1 END,
-                retry_count = CASE WHEN u.ok THEN t.retry_count ELSE t.retry_count + 1 END,
-                curtail_retries = CASE WHEN u.ok OR t.retry_count + 1 >= $2 THEN t.curtail_retries ELSE t.curtail_retries + 1 END,
-                curtail_failures = CASE WHEN u.ok THEN t.curtail_failures ELSE t.curtail_failures + 1 END,
-                last_error = CASE WHEN u.ok THEN NULL ELSE u.err END,
-                curtail_last_error = CASE WHEN u.ok THEN t.curtail_last_error ELSE u.err END,
-                next_attempt_at = CASE WHEN u.ok THEN NULL
-                                       ELSE now() + make_interval(secs => least(10, power(2, t.retry_count))::int) END,
-                updated_at = now()
-            FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::text[]) AS u(id, ok, unreachable, err)
-            WHERE t.id = u.id AND t.state = 8 AND t.desired_state = 1
-            RETURNING t.state
-            """;
+    private static final GuardedUpdate<TargetState> OUTCOMES = GuardedUpdate.target("curtail-outcomes", DesiredState.CURTAILED)
+            .move(TargetState.DISPATCHING, TargetState.DISPATCHED)
+            .move(TargetState.DISPATCHING, TargetState.CURTAIL_FAILED)
+            .move(TargetState.DISPATCHING, TargetState.UNAVAILABLE)
+            .move(TargetState.DISPATCHING, TargetState.PENDING)
+            .sql("""
+                    UPDATE curtailment_target t SET
+                        state = CASE WHEN u.ok THEN {to.DISPATCHED} WHEN t.retry_count + 1 >= $2 THEN {to.CURTAIL_FAILED}
+                                     WHEN u.unreachable THEN {to.UNAVAILABLE} ELSE {to.PENDING} END,
+                        retry_count = CASE WHEN u.ok THEN t.retry_count ELSE t.retry_count + 1 END,
+                        curtail_retries = CASE WHEN u.ok OR t.retry_count + 1 >= $2 THEN t.curtail_retries ELSE t.curtail_retries + 1 END,
+                        curtail_failures = CASE WHEN u.ok THEN t.curtail_failures ELSE t.curtail_failures + 1 END,
+                        last_error = CASE WHEN u.ok THEN NULL ELSE u.err END,
+                        curtail_last_error = CASE WHEN u.ok THEN t.curtail_last_error ELSE u.err END,
+                        next_attempt_at = CASE WHEN u.ok THEN NULL
+                                               ELSE now() + make_interval(secs => least(10, power(2, t.retry_count))::int) END,
+                        updated_at = now()
+                    FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::text[]) AS u(id, ok, unreachable, err)
+                    WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
+                    RETURNING t.state
+                    """);
 
-    private static final String EXPIRE = """
-            UPDATE curtailment_target SET
-                state = CASE WHEN retry_count + 1 >= $2 THEN 10 ELSE 1 END,
-                retry_count = retry_count + 1,
-                curtail_retries = CASE WHEN retry_count + 1 >= $2 THEN curtail_retries ELSE curtail_retries + 1 END,
-                last_error = 'not confirmed within ' || $3 || ' s', curtail_last_error = 'not confirmed within ' || $3 || ' s',
-                next_attempt_at = now(), updated_at = now()
-            WHERE event_id = $1 AND state = 2 AND desired_state = 1
-              AND command_sent_at < now() - make_interval(secs => $3::int)
-            RETURNING state
-            """;
+    private static final GuardedUpdate<TargetState> EXPIRE = GuardedUpdate.target("curtail-expire", DesiredState.CURTAILED)
+            .move(TargetState.DISPATCHED, TargetState.CURTAIL_FAILED)
+            .move(TargetState.DISPATCHED, TargetState.PENDING)
+            .sql("""
+                    UPDATE curtailment_target SET
+                        state = CASE WHEN retry_count + 1 >= $2 THEN {to.CURTAIL_FAILED} ELSE {to.PENDING} END,
+                        retry_count = retry_count + 1,
+                        curtail_retries = CASE WHEN retry_count + 1 >= $2 THEN curtail_retries ELSE curtail_retries + 1 END,
+                        last_error = 'not confirmed within ' || $3 || ' s', curtail_last_error = 'not confirmed within ' || $3 || ' s',
+                        next_attempt_at = now(), updated_at = now()
+                    WHERE event_id = $1 AND state {from} AND desired_state = {phase}
+                      AND command_sent_at < now() - make_interval(secs => $3::int)
+                    RETURNING state
+                    """);
 
-    private static final String DISPATCHED = "SELECT " + TargetRef.COLUMNS + """
+    private static final String DISPATCHED = StateSql.render("SELECT " + TargetRef.COLUMNS + """
             FROM curtailment_target t JOIN device d ON d.id = t.device_id
-            WHERE t.event_id = $1 AND t.state = 2 AND t.desired_state = 1
-            """;
+            WHERE t.event_id = $1 AND t.state = {TargetState.DISPATCHED} AND t.desired_state = {DesiredState.CURTAILED}
+            """);
 
-    private static final String CONFIRM = """
-            UPDATE curtailment_target t SET state = 3, retry_count = 0, last_error = NULL,
-                   curtail_completed_at = now(), last_observed_at = u.at, last_power_w = u.p, last_hashrate_ths = u.h,
-                   updated_at = now()
-            FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS u(id, at, p, h)
-            WHERE t.id = u.id AND t.state = 2 AND t.desired_state = 1
-            """;
+    private static final GuardedUpdate<TargetState> CONFIRM = GuardedUpdate.target("curtail-confirm", DesiredState.CURTAILED)
+            .move(TargetState.DISPATCHED, TargetState.CONFIRMED)
+            .sql("""
+                    UPDATE curtailment_target t SET state = {to}, retry_count = 0, last_error = NULL,
+                           curtail_completed_at = now(), last_observed_at = u.at, last_power_w = u.p, last_hashrate_ths = u.h,
+                           updated_at = now()
+                    FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS u(id, at, p, h)
+                    WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
+                    """);
 
-    private static final String OBSERVE = """
+    private static final String OBSERVE = StateSql.render("""
             UPDATE curtailment_target t SET last_observed_at = u.at, last_power_w = u.p, last_hashrate_ths = u.h
             FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS u(id, at, p, h)
-            WHERE t.id = u.id AND t.state = 2
-            """;
+            WHERE t.id = u.id AND t.state = {TargetState.DISPATCHED}
+            """);
 
     /** Confirmed targets with a poller sample newer than their confirmation (SPEC §6.5 drift, tolerant). */
-    private static final String DRIFT_CANDIDATES = """
+    private static final String DRIFT_CANDIDATES = StateSql.render("""
             SELECT t.id, t.baseline_power_w, t.curtail_completed_at, s.sampled_at, s.hashrate_ths,
                    CASE WHEN s.power_source IN ('MEASURED_PSU', 'FIRMWARE_ESTIMATE') THEN s.power_w END AS power_w
             FROM curtailment_target t JOIN device_telemetry_latest s ON s.device_id = t.device_id
-            WHERE t.event_id = $1 AND t.state = 3 AND s.sampled_at > t.curtail_completed_at
-            """;
+            WHERE t.event_id = $1 AND t.state = {TargetState.CONFIRMED} AND s.sampled_at > t.curtail_completed_at
+            """);
 
-    private static final String DRIFT = """
-            UPDATE curtailment_target SET state = 4, last_error = 'drifted: running again', updated_at = now(),
-                   next_attempt_at = NULL
-            WHERE event_id = $1 AND id = ANY($2) AND state = 3
-            """;
+    /** A curtail-phase move: only a CURTAILED target is ever CONFIRMED (Stop resets it to PENDING). */
+    private static final GuardedUpdate<TargetState> DRIFT = GuardedUpdate.target("drift", DesiredState.CURTAILED)
+            .move(TargetState.CONFIRMED, TargetState.DRIFTED)
+            .sql("""
+                    UPDATE curtailment_target SET state = {to}, last_error = 'drifted: running again', updated_at = now(),
+                           next_attempt_at = NULL
+                    WHERE event_id = $1 AND id = ANY($2) AND state {from} AND desired_state = {phase}
+                    """);
 
     private final Pool pool;
     private final Fencing fencing;
@@ -131,10 +155,10 @@ public final class CurtailPhase {
 
     /** DISPATCHED targets not confirmed within the timeout consume one retry (→ PENDING or CURTAIL_FAILED). */
     public Uni<Void> expire(EventSnapshot e, long epoch) {
-        return fencing.write(e.id(), epoch, CURTAILING, "curtail-expire", tx -> tx.preparedQuery(EXPIRE)
+        return fencing.write(e.id(), epoch, CURTAILING, "curtail-expire", tx -> tx.preparedQuery(EXPIRE.sql())
                         .execute(Tuple.of(e.id(), e.curtailBudget(), (int) e.curtailTimeout().toSeconds()))
                         .invoke(rows -> rows.forEach(r -> {
-                            if (r.getShort("state") == 10) {
+                            if (r.getShort("state") == TargetState.CURTAIL_FAILED.wire()) {
                                 meters.counter(MetricNames.CURTAIL_FAILURES).increment();
                             }
                         })))
@@ -166,7 +190,7 @@ public final class CurtailPhase {
 
     private Uni<Claimed> preWrite(EventSnapshot e, long epoch, List<TargetRef> due) {
         Long[] ids = due.stream().map(TargetRef::id).toArray(Long[]::new);
-        return fencing.write(e.id(), epoch, CURTAILING, "curtail-prewrite", tx -> tx.preparedQuery(PRE_WRITE)
+        return fencing.write(e.id(), epoch, CURTAILING, "curtail-prewrite", tx -> tx.preparedQuery(PRE_WRITE.sql())
                 .execute(Tuple.of(e.id(), ids))
                 .chain(rows -> {
                     java.util.Set<Long> written = new java.util.HashSet<>();
@@ -219,11 +243,11 @@ public final class CurtailPhase {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return fencing.write(e.id(), epoch, List.of(), "curtail-outcomes", tx -> tx.preparedQuery(OUTCOMES)
+        return fencing.write(e.id(), epoch, List.of(), "curtail-outcomes", tx -> tx.preparedQuery(OUTCOMES.sql())
                         .execute(Tuple.from(Arrays.asList(ids.toArray(Long[]::new), e.curtailBudget(),
                                 ok.toArray(Boolean[]::new), unreachable.toArray(Boolean[]::new), errors.toArray(String[]::new))))
                         .invoke(rows -> rows.forEach(r -> {
-                            if (r.getShort("state") == 10) {
+                            if (r.getShort("state") == TargetState.CURTAIL_FAILED.wire()) {
                                 meters.counter(MetricNames.CURTAIL_FAILURES).increment();
                             }
                         })))
@@ -262,7 +286,7 @@ public final class CurtailPhase {
             return Uni.createFrom().voidItem();
         }
         return fencing.write(e.id(), epoch, List.of(), "curtail-confirm", tx -> {
-            Uni<?> a = confirmed.isEmpty() ? Uni.createFrom().voidItem() : tx.preparedQuery(CONFIRM).execute(confirmed.tuple());
+            Uni<?> a = confirmed.isEmpty() ? Uni.createFrom().voidItem() : tx.preparedQuery(CONFIRM.sql()).execute(confirmed.tuple());
             return a.chain(() -> seen.isEmpty() ? Uni.createFrom().voidItem() : tx.preparedQuery(OBSERVE).execute(seen.tuple()));
         }).replaceWithVoid();
     }
@@ -282,7 +306,7 @@ public final class CurtailPhase {
             if (drifted.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return fencing.write(e.id(), epoch, CURTAILING, "drift", tx -> tx.preparedQuery(DRIFT)
+            return fencing.write(e.id(), epoch, CURTAILING, "drift", tx -> tx.preparedQuery(DRIFT.sql())
                     .execute(Tuple.of(e.id(), drifted.toArray(Long[]::new)))).replaceWithVoid();
         });
     }

@@ -1,9 +1,14 @@
 package fleet.reconciler.step;
 
+import fleet.domain.state.DesiredState;
 import fleet.domain.state.EventState;
+import fleet.domain.state.TargetState;
+import fleet.persistence.GuardedUpdate;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The event-level moves the reconciler makes (SPEC §6.2), each one guarded statement: a lost race changes nothing.
@@ -11,38 +16,47 @@ import java.util.List;
 public final class EventTransitions {
 
     /** PENDING → ACTIVE: nothing left in flight or waiting, at least one CONFIRMED. */
-    private static final String ACTIVATE = """
-            UPDATE curtailment_event SET state = 2, started_at = now(), updated_at = now()
-            WHERE id = $1 AND state = 1
-              AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state IN (1, 2, 4, 8, 9))
-              AND EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state = 3)
-            """;
+    private static final GuardedUpdate<EventState> ACTIVATE = GuardedUpdate.event("activate")
+            .move(EventState.PENDING, EventState.ACTIVE)
+            .sql("""
+                    UPDATE curtailment_event SET state = {to}, started_at = now(), updated_at = now()
+                    WHERE id = $1 AND state {from}
+                      AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                      AND state IN {TargetState.PENDING, DISPATCHED, DRIFTED, DISPATCHING, UNAVAILABLE})
+                      AND EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state = {TargetState.CONFIRMED})
+                    """);
 
     /** Every target of a PENDING event failed to curtail. */
-    private static final String ALL_FAILED = """
-            SELECT NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state <> 10)
+    private static final String ALL_FAILED = StateSql.render("""
+            SELECT NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state <> {TargetState.CURTAIL_FAILED})
                AND EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1)
-            """;
+            """);
 
-    private static final String BEGIN_RESTORE = """
-            UPDATE curtailment_event SET state = 3, restore_started_at = now(), restore_initiated_by = 'system',
-                   next_wave_at = now(), current_wave = 0, end_reason = $2, updated_at = now()
-            WHERE id = $1 AND state IN (1, 2)
-            RETURNING org_id
-            """;
+    private static final GuardedUpdate<EventState> BEGIN_RESTORE = GuardedUpdate.event("begin-restore")
+            .move(Set.of(EventState.PENDING, EventState.ACTIVE), EventState.RESTORING)
+            .sql("""
+                    UPDATE curtailment_event SET state = {to}, restore_started_at = now(), restore_initiated_by = 'system',
+                           next_wave_at = now(), current_wave = 0, end_reason = $2, updated_at = now()
+                    WHERE id = $1 AND state {from}
+                    RETURNING org_id
+                    """);
 
     /**
      * The restore phase for every open target. A target that never received a command has nothing to undo and is
      * RESOLVED at once; the curtail-phase summary columns are kept.
      */
-    private static final String RESET_TARGETS = """
-            UPDATE curtailment_target SET desired_state = 2,
-                   state = CASE WHEN curtail_dispatched_at IS NULL AND state = 1 THEN 5 ELSE 1 END,
-                   resolved_at = CASE WHEN curtail_dispatched_at IS NULL AND state = 1 THEN now() END,
-                   retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
-                   updated_at = now()
-            WHERE event_id = $1 AND state NOT IN (5, 6, 7)
-            """;
+    private static final GuardedUpdate<TargetState> RESET_TARGETS = GuardedUpdate.target("restore-reset", DesiredState.ACTIVE)
+            .move(TargetState.PENDING, TargetState.RESOLVED)
+            .move(TargetState.LIVE, TargetState.PENDING)
+            .sql("""
+                    UPDATE curtailment_target SET desired_state = {phase},
+                           state = CASE WHEN curtail_dispatched_at IS NULL AND state = {TargetState.PENDING}
+                                        THEN {to.RESOLVED} ELSE {to.PENDING} END,
+                           resolved_at = CASE WHEN curtail_dispatched_at IS NULL AND state = {TargetState.PENDING} THEN now() END,
+                           retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
+                           updated_at = now()
+                    WHERE event_id = $1 AND state {from}
+                    """);
 
     private static final String ACTIVITY = """
             INSERT INTO activity_log (org_id, type, actor_type, actor_id, event_id, metadata)
@@ -53,15 +67,20 @@ public final class EventTransitions {
      * RESTORING → COMPLETED, or COMPLETED_WITH_FAILURES when a target could not be restored or the event never
      * curtailed anything (every target failed to curtail).
      */
-    private static final String COMPLETE = """
-            UPDATE curtailment_event SET
-                state = CASE WHEN EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state = 7)
-                              OR end_reason = $2 THEN 5 ELSE 4 END,
-                ended_at = now(), updated_at = now()
-            WHERE id = $1 AND state = 3
-              AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state NOT IN (5, 6, 7))
-            RETURNING state
-            """;
+    private static final GuardedUpdate<EventState> COMPLETE = GuardedUpdate.event("complete")
+            .move(EventState.RESTORING, EventState.COMPLETED)
+            .move(EventState.RESTORING, EventState.COMPLETED_WITH_FAILURES)
+            .sql("""
+                    UPDATE curtailment_event SET
+                        state = CASE WHEN EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                                  AND state = {TargetState.RESTORE_FAILED})
+                                      OR end_reason = $2 THEN {to.COMPLETED_WITH_FAILURES} ELSE {to.COMPLETED} END,
+                        ended_at = now(), updated_at = now()
+                    WHERE id = $1 AND state {from}
+                      AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                      AND state NOT IN {TargetState.TERMINAL})
+                    RETURNING state
+                    """);
 
     public static final String REASON_MAX_DURATION = "max duration elapsed";
     public static final String REASON_ALL_FAILED = "every target failed to curtail";
@@ -76,7 +95,7 @@ public final class EventTransitions {
 
     public Uni<Void> activate(EventSnapshot e, long epoch) {
         return fencing.write(e.id(), epoch, List.of(EventState.PENDING.wire()), "activate",
-                tx -> tx.preparedQuery(ACTIVATE).execute(Tuple.of(e.id()))).replaceWithVoid();
+                tx -> tx.preparedQuery(ACTIVATE.sql()).execute(Tuple.of(e.id()))).replaceWithVoid();
     }
 
     /** When every target of a PENDING event failed, restore them all (a miner that never confirmed may be asleep). */
@@ -98,11 +117,11 @@ public final class EventTransitions {
 
     private Uni<Void> beginRestoreIn(io.vertx.mutiny.sqlclient.SqlConnection tx, EventSnapshot e, String reason,
             String activityType) {
-        return tx.preparedQuery(BEGIN_RESTORE).execute(Tuple.of(e.id(), reason)).chain(rows -> {
+        return tx.preparedQuery(BEGIN_RESTORE.sql()).execute(Tuple.of(e.id(), reason)).chain(rows -> {
             if (rows.size() == 0) {
                 return Uni.createFrom().voidItem();
             }
-            return tx.preparedQuery(RESET_TARGETS).execute(Tuple.of(e.id()))
+            return tx.preparedQuery(RESET_TARGETS.sql()).execute(Tuple.of(e.id()))
                     .chain(reset -> tx.preparedQuery(ACTIVITY).execute(Tuple.of(e.orgId(), activityType,
                             fencing.nodeId(), e.id(), new io.vertx.core.json.JsonObject().put("reason", reason)
                                     .put("targets_reset", reset.rowCount()).encode())))
@@ -113,6 +132,6 @@ public final class EventTransitions {
 
     public Uni<Void> completeRestore(EventSnapshot e, long epoch) {
         return fencing.write(e.id(), epoch, List.of(EventState.RESTORING.wire()), "complete",
-                tx -> tx.preparedQuery(COMPLETE).execute(Tuple.of(e.id(), REASON_ALL_FAILED))).replaceWithVoid();
+                tx -> tx.preparedQuery(COMPLETE.sql()).execute(Tuple.of(e.id(), REASON_ALL_FAILED))).replaceWithVoid();
     }
 }

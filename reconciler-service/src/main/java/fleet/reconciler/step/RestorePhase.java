@@ -2,7 +2,11 @@ package fleet.reconciler.step;
 
 import fleet.domain.confirm.Confirmation;
 import fleet.domain.confirm.Observation;
+import fleet.domain.state.DesiredState;
 import fleet.domain.state.EventState;
+import fleet.domain.state.TargetState;
+import fleet.persistence.GuardedUpdate;
+import fleet.persistence.StateSql;
 import fleet.driver.CommandOutcome;
 import fleet.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,32 +33,39 @@ public final class RestorePhase {
     private static final List<Integer> RESTORING = List.of(EventState.RESTORING.wire());
 
     /** Targets of started waves that need (another) command: orphans, failed sends due for retry. */
-    private static final String DUE_RETRIES = "SELECT " + TargetRef.COLUMNS + """
+    private static final String DUE_RETRIES = StateSql.render("SELECT " + TargetRef.COLUMNS + """
             FROM curtailment_target t JOIN device d ON d.id = t.device_id
-            WHERE t.event_id = $1 AND t.desired_state = 2 AND t.wave > 0
-              AND (t.state = 8 OR (t.state IN (1, 9) AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= now())))
-            ORDER BY (t.state = 8) DESC, t.rank DESC
+            WHERE t.event_id = $1 AND t.desired_state = {DesiredState.ACTIVE} AND t.wave > 0
+              AND (t.state = {TargetState.DISPATCHING}
+                   OR (t.state IN {TargetState.PENDING, UNAVAILABLE}
+                       AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= now())))
+            ORDER BY (t.state = {TargetState.DISPATCHING}) DESC, t.rank DESC
             LIMIT $2
-            """;
+            """);
 
-    private static final String WAVE_BUSY = """
-            SELECT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND desired_state = 2 AND state IN (2, 8))
-            """;
+    private static final String WAVE_BUSY = StateSql.render("""
+            SELECT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND desired_state = {DesiredState.ACTIVE}
+                                                              AND state IN {TargetState.DISPATCHED, DISPATCHING})
+            """);
 
     /** The next wave: most efficient first (reverse of the curtail ranking), so hashrate returns soonest. */
-    private static final String NEXT_WAVE = "SELECT " + TargetRef.COLUMNS + """
+    private static final String NEXT_WAVE = StateSql.render("SELECT " + TargetRef.COLUMNS + """
             FROM curtailment_target t JOIN device d ON d.id = t.device_id
-            WHERE t.event_id = $1 AND t.desired_state = 2 AND t.wave = 0 AND t.state = 1
+            WHERE t.event_id = $1 AND t.desired_state = {DesiredState.ACTIVE} AND t.wave = 0
+              AND t.state = {TargetState.PENDING}
             ORDER BY t.rank DESC
             LIMIT $2
-            """;
+            """);
 
-    private static final String PRE_WRITE = """
-            UPDATE curtailment_target SET state = 8, command_sent_at = now(), wave = CASE WHEN wave = 0 THEN $3 ELSE wave END,
-                   restore_dispatched_at = coalesce(restore_dispatched_at, now()), updated_at = now()
-            WHERE event_id = $1 AND id = ANY($2) AND desired_state = 2 AND state IN (1, 8, 9)
-            RETURNING id
-            """;
+    private static final GuardedUpdate<TargetState> PRE_WRITE = GuardedUpdate.target("restore-prewrite", DesiredState.ACTIVE)
+            .move(Set.of(TargetState.PENDING, TargetState.DISPATCHING, TargetState.UNAVAILABLE), TargetState.DISPATCHING)
+            .sql("""
+                    UPDATE curtailment_target SET state = {to}, command_sent_at = now(),
+                           wave = CASE WHEN wave = 0 THEN $3 ELSE wave END,
+                           restore_dispatched_at = coalesce(restore_dispatched_at, now()), updated_at = now()
+                    WHERE event_id = $1 AND id = ANY($2) AND desired_state = {phase} AND state {from}
+                    RETURNING id
+                    """);
 
     private static final String START_WAVE = """
             UPDATE curtailment_event SET current_wave = $2, next_wave_at = now() + make_interval(secs => $3::int),
@@ -62,49 +73,66 @@ public final class RestorePhase {
             WHERE id = $1
             """;
 
-    private static final String OUTCOMES = """
-            UPDATE curtailment_target t SET
-                state = CASE WHEN u.done THEN 5 WHEN u.ok THEN 2 WHEN t.retry_count + 1 >= $2 THEN 7
-                             WHEN u.unreachable THEN 9 ELSE 1 END,
-                resolved_at = CASE WHEN u.done OR (NOT u.ok AND t.retry_count + 1 >= $2) THEN now() END,
-                restore_completed_at = CASE WHEN u.done THEN now() ELSE t.restore_completed_at END,
-                retry_count = CASE WHEN u.ok THEN t.retry_count ELSE t.retry_count + 1 END,
-                restore_retries = CASE WHEN u.ok OR t.retry_count + 1 >= $2 THEN t.restore_retries ELSE t.restore_retries + 1 END,
-                restore_failures = CASE WHEN u.ok THEN t.restore_failures ELSE t.restore_failures + 1 END,
-                last_error = CASE WHEN u.ok THEN NULL ELSE u.err END,
-                restore_last_error = CASE WHEN u.ok THEN t.restore_last_error ELSE u.err END,
-                next_attempt_at = CASE WHEN u.ok THEN NULL
-                                       ELSE now() + make_interval(secs => least(30, power(2, t.retry_count))::int) END,
-                updated_at = now()
-            FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::bool[], $6::text[]) AS u(id, ok, done, unreachable, err)
-            WHERE t.id = u.id AND t.state = 8 AND t.desired_state = 2
-            RETURNING t.state
-            """;
+    /**
+     * Outcomes: accepted → DISPATCHED; already in state with nothing to resume → RESOLVED (no command was needed); a
+     * failure consumes budget → RESTORE_FAILED when spent, else UNAVAILABLE (unreachable) or PENDING, for a retry.
+     */
+    private static final GuardedUpdate<TargetState> OUTCOMES = GuardedUpdate.target("restore-outcomes", DesiredState.ACTIVE)
+            .move(TargetState.DISPATCHING, TargetState.RESOLVED)
+            .move(TargetState.DISPATCHING, TargetState.DISPATCHED)
+            .move(TargetState.DISPATCHING, TargetState.RESTORE_FAILED)
+            .move(TargetState.DISPATCHING, TargetState.UNAVAILABLE)
+            .move(TargetState.DISPATCHING, TargetState.PENDING)
+            .sql("""
+                    UPDATE curtailment_target t SET
+                        state = CASE WHEN u.done THEN {to.RESOLVED} WHEN u.ok THEN {to.DISPATCHED}
+                                     WHEN t.retry_count + 1 >= $2 THEN {to.RESTORE_FAILED}
+                                     WHEN u.unreachable THEN {to.UNAVAILABLE} ELSE {to.PENDING} END,
+                        resolved_at = CASE WHEN u.done OR (NOT u.ok AND t.retry_count + 1 >= $2) THEN now() END,
+                        restore_completed_at = CASE WHEN u.done THEN now() ELSE t.restore_completed_at END,
+                        retry_count = CASE WHEN u.ok THEN t.retry_count ELSE t.retry_count + 1 END,
+                        restore_retries = CASE WHEN u.ok OR t.retry_count + 1 >= $2 THEN t.restore_retries ELSE t.restore_retries + 1 END,
+                        restore_failures = CASE WHEN u.ok THEN t.restore_failures ELSE t.restore_failures + 1 END,
+                        last_error = CASE WHEN u.ok THEN NULL ELSE u.err END,
+                        restore_last_error = CASE WHEN u.ok THEN t.restore_last_error ELSE u.err END,
+                        next_attempt_at = CASE WHEN u.ok THEN NULL
+                                               ELSE now() + make_interval(secs => least(30, power(2, t.retry_count))::int) END,
+                        updated_at = now()
+                    FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::bool[], $6::text[]) AS u(id, ok, done, unreachable, err)
+                    WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
+                    RETURNING t.state
+                    """);
 
-    private static final String EXPIRE = """
-            UPDATE curtailment_target SET
-                state = CASE WHEN retry_count + 1 >= $2 THEN 7 ELSE 1 END,
-                resolved_at = CASE WHEN retry_count + 1 >= $2 THEN now() END,
-                retry_count = retry_count + 1,
-                restore_retries = CASE WHEN retry_count + 1 >= $2 THEN restore_retries ELSE restore_retries + 1 END,
-                last_error = 'not restored within ' || $3 || ' s', restore_last_error = 'not restored within ' || $3 || ' s',
-                next_attempt_at = now(), updated_at = now()
-            WHERE event_id = $1 AND state = 2 AND desired_state = 2
-              AND command_sent_at < now() - make_interval(secs => $3::int)
-            RETURNING state
-            """;
+    private static final GuardedUpdate<TargetState> EXPIRE = GuardedUpdate.target("restore-expire", DesiredState.ACTIVE)
+            .move(TargetState.DISPATCHED, TargetState.RESTORE_FAILED)
+            .move(TargetState.DISPATCHED, TargetState.PENDING)
+            .sql("""
+                    UPDATE curtailment_target SET
+                        state = CASE WHEN retry_count + 1 >= $2 THEN {to.RESTORE_FAILED} ELSE {to.PENDING} END,
+                        resolved_at = CASE WHEN retry_count + 1 >= $2 THEN now() END,
+                        retry_count = retry_count + 1,
+                        restore_retries = CASE WHEN retry_count + 1 >= $2 THEN restore_retries ELSE restore_retries + 1 END,
+                        last_error = 'not restored within ' || $3 || ' s', restore_last_error = 'not restored within ' || $3 || ' s',
+                        next_attempt_at = now(), updated_at = now()
+                    WHERE event_id = $1 AND state {from} AND desired_state = {phase}
+                      AND command_sent_at < now() - make_interval(secs => $3::int)
+                    RETURNING state
+                    """);
 
-    private static final String DISPATCHED = "SELECT " + TargetRef.COLUMNS + """
+    private static final String DISPATCHED = StateSql.render("SELECT " + TargetRef.COLUMNS + """
             FROM curtailment_target t JOIN device d ON d.id = t.device_id
-            WHERE t.event_id = $1 AND t.state = 2 AND t.desired_state = 2
-            """;
+            WHERE t.event_id = $1 AND t.state = {TargetState.DISPATCHED} AND t.desired_state = {DesiredState.ACTIVE}
+            """);
 
-    private static final String RESOLVE = """
-            UPDATE curtailment_target t SET state = 5, resolved_at = now(), restore_completed_at = now(), last_error = NULL,
-                   last_observed_at = u.at, last_power_w = u.p, last_hashrate_ths = u.h, updated_at = now()
-            FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS u(id, at, p, h)
-            WHERE t.id = u.id AND t.state = 2 AND t.desired_state = 2
-            """;
+    private static final GuardedUpdate<TargetState> RESOLVE = GuardedUpdate.target("restore-confirm", DesiredState.ACTIVE)
+            .move(TargetState.DISPATCHED, TargetState.RESOLVED)
+            .sql("""
+                    UPDATE curtailment_target t SET state = {to}, resolved_at = now(), restore_completed_at = now(),
+                           last_error = NULL, last_observed_at = u.at, last_power_w = u.p, last_hashrate_ths = u.h,
+                           updated_at = now()
+                    FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::float8[]) AS u(id, at, p, h)
+                    WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
+                    """);
 
     private final Pool pool;
     private final Fencing fencing;
@@ -121,10 +149,10 @@ public final class RestorePhase {
     }
 
     public Uni<Void> expire(EventSnapshot e, long epoch) {
-        return fencing.write(e.id(), epoch, RESTORING, "restore-expire", tx -> tx.preparedQuery(EXPIRE)
+        return fencing.write(e.id(), epoch, RESTORING, "restore-expire", tx -> tx.preparedQuery(EXPIRE.sql())
                         .execute(Tuple.of(e.id(), e.restoreBudget(), (int) e.restoreTimeout().toSeconds()))
                         .invoke(rows -> rows.forEach(r -> {
-                            if (r.getShort("state") == 7) {
+                            if (r.getShort("state") == TargetState.RESTORE_FAILED.wire()) {
                                 meters.counter(MetricNames.RESTORE_FAILURES).increment();
                             }
                         })))
@@ -167,7 +195,7 @@ public final class RestorePhase {
     private Uni<List<TargetRef>> preWrite(EventSnapshot e, long epoch, List<TargetRef> due, int wave) {
         Long[] ids = due.stream().map(TargetRef::id).toArray(Long[]::new);
         return fencing.write(e.id(), epoch, RESTORING, wave > 0 ? "restore-wave" : "restore-retry", tx ->
-                tx.preparedQuery(PRE_WRITE).execute(Tuple.of(e.id(), ids, wave)).chain(rows -> {
+                tx.preparedQuery(PRE_WRITE.sql()).execute(Tuple.of(e.id(), ids, wave)).chain(rows -> {
                     Set<Long> written = new HashSet<>();
                     rows.forEach(r -> written.add(r.getLong("id")));
                     List<TargetRef> claimed = due.stream().filter(t -> written.contains(t.id())).toList();
@@ -215,12 +243,12 @@ public final class RestorePhase {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return fencing.write(e.id(), epoch, List.of(), "restore-outcomes", tx -> tx.preparedQuery(OUTCOMES)
+        return fencing.write(e.id(), epoch, List.of(), "restore-outcomes", tx -> tx.preparedQuery(OUTCOMES.sql())
                         .execute(Tuple.from(Arrays.asList(ids.toArray(Long[]::new), e.restoreBudget(),
                                 ok.toArray(Boolean[]::new), done.toArray(Boolean[]::new),
                                 unreachable.toArray(Boolean[]::new), errors.toArray(String[]::new))))
                         .invoke(rows -> rows.forEach(r -> {
-                            if (r.getShort("state") == 7) {
+                            if (r.getShort("state") == TargetState.RESTORE_FAILED.wire()) {
                                 meters.counter(MetricNames.RESTORE_FAILURES).increment();
                             }
                         })))
@@ -248,7 +276,7 @@ public final class RestorePhase {
                     return Uni.createFrom().voidItem();
                 }
                 return fencing.write(e.id(), epoch, List.of(), "restore-confirm",
-                        tx -> tx.preparedQuery(RESOLVE).execute(restored.tuple())).replaceWithVoid();
+                        tx -> tx.preparedQuery(RESOLVE.sql()).execute(restored.tuple())).replaceWithVoid();
             });
         });
     }

@@ -3,6 +3,7 @@ package fleet.api.app.commands;
 import fleet.api.app.ScopeChecks;
 import fleet.domain.scope.DeviceScope;
 import fleet.persistence.scope.ScopeSql;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,14 +28,14 @@ public final class CommandTargets {
      * A live target: any state that still holds the device (SPEC §5: RESOLVED, RELEASED, RESTORE_FAILED free it).
      * {@code %s} is the scope predicate (its parameters $2, $3).
      */
-    private static final String DEVICES = """
+    private static final String DEVICES = StateSql.render("""
             SELECT d.id, d.identifier, d.driver, d.capabilities, lt.event_id
             FROM device d
-            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN (5, 6, 7)
+            LEFT JOIN curtailment_target lt ON lt.device_id = d.id AND lt.state NOT IN {TargetState.TERMINAL}
             WHERE d.org_id = $1 AND %s
             ORDER BY d.identifier
             LIMIT $4
-            """;
+            """);
 
     private CommandTargets() {
     }
