@@ -194,9 +194,11 @@ public class WatchHub {
             return;
         }
         s.connect().subscribe().with(ok -> { }, failure -> {
-            if (stopped || s.getDelegate().actualConnection() != null) {
-                // the session opened but LISTEN failed: the subscriber closes it and reconnects by its policy
+            if (stopped) {
                 return;
+            }
+            if (s.getDelegate().actualConnection() != null) {
+                return; // the session opened but LISTEN failed: the subscriber closes it and reconnects by its policy
             }
             long delay = backoffMillis(attempt);
             LOG.warnf("watch: could not open the listener connection (%s); retrying in %d ms", failure.toString(), delay);
