@@ -11,22 +11,17 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Maps {@code device.driver} names to drivers. All drivers of one registry share one transport, hence one
  * global in-flight bound, one circuit breaker and one per-miner write queue: the guards hold across
  * drivers, as they must (a miner is one miner whatever driver addresses it).
  *
- * <p>The static methods answer without network access or Vert.x, for the api-service at device
- * registration ({@link #defaultCapabilities(String)}). Create one registry per process (it owns a
- * {@code NetClient}); services expose it with a CDI producer and close it on shutdown.
+ * <p>Create one registry per process (it owns a {@code NetClient}); services expose it with a CDI producer and close
+ * it on shutdown. What is known about drivers without a connection (names, default capabilities) is
+ * {@link DriverCatalog}.
  */
 public final class DriverRegistry implements AutoCloseable {
-
-    private static final Map<String, Capabilities> DEFAULTS = Map.of(
-            LuxosDriver.NAME, LuxosDriver.DEFAULT_CAPABILITIES,
-            CgminerDriver.NAME, CgminerDriver.DEFAULT_CAPABILITIES);
 
     private final CgminerClient client;
     private final PerMinerWriteQueue writes;
@@ -58,7 +53,7 @@ public final class DriverRegistry implements AutoCloseable {
     public MinerDriver driver(String name) {
         MinerDriver driver = drivers.get(name);
         if (driver == null) {
-            throw new IllegalArgumentException("unknown driver '" + name + "', known: " + DEFAULTS.keySet());
+            throw new IllegalArgumentException("unknown driver '" + name + "', known: " + DriverCatalog.driverNames());
         }
         return driver;
     }
@@ -91,36 +86,6 @@ public final class DriverRegistry implements AutoCloseable {
     /** Miners with a write running or queued right now. */
     public int minersWithWritesInFlight() {
         return writes.activeMiners();
-    }
-
-    /** The known driver names ({@code luxos}, {@code cgminer}); the values {@code device.driver} allows. */
-    public static Set<String> driverNames() {
-        return DEFAULTS.keySet();
-    }
-
-    /** True for a name in {@link #driverNames()}. */
-    public static boolean isKnownDriver(String name) {
-        return name != null && DEFAULTS.containsKey(name);
-    }
-
-    /**
-     * The capability flags a device of that driver gets at registration, as the database's names
-     * ({@code curtail_full}, {@code curtail_efficiency}, {@code power_target}, {@code power_reported},
-     * {@code reboot}, {@code mining_start_stop}). No network access.
-     *
-     * @throws IllegalArgumentException for an unknown driver name
-     */
-    public static Set<String> defaultCapabilities(String driverName) {
-        return defaultCapabilityProfile(driverName).flagNames();
-    }
-
-    /** The full default {@link Capabilities} of a driver (flags, power source, transition times). */
-    public static Capabilities defaultCapabilityProfile(String driverName) {
-        Capabilities caps = driverName == null ? null : DEFAULTS.get(driverName);
-        if (caps == null) {
-            throw new IllegalArgumentException("unknown driver '" + driverName + "', known: " + DEFAULTS.keySet());
-        }
-        return caps;
     }
 
     /** Closes the shared NetClient; in-flight calls fail. */

@@ -12,18 +12,6 @@ import org.junit.jupiter.api.Test;
 class DriverRegistryTest {
 
     @Test
-    void defaultCapabilitiesUseTheDatabaseVocabularyWithoutNetwork() {
-        assertThat(DriverRegistry.defaultCapabilities("luxos"))
-                .containsExactly("curtail_full", "power_target", "power_reported", "reboot");
-        assertThat(DriverRegistry.defaultCapabilities("cgminer")).isEmpty();
-        assertThat(DriverRegistry.defaultCapabilityProfile("cgminer").powerSource()).isEqualTo(PowerSource.NONE);
-        assertThat(DriverRegistry.driverNames()).containsExactlyInAnyOrder("luxos", "cgminer");
-        assertThat(DriverRegistry.isKnownDriver("antminer")).isFalse();
-        assertThatThrownBy(() -> DriverRegistry.defaultCapabilities("antminer"))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void capabilityNamesAreExactlyTheSchemaVocabulary() {
         assertThat(Arrays.stream(Capability.values()).map(Capability::dbName))
                 .containsExactly("curtail_full", "curtail_efficiency", "power_target", "power_reported",
@@ -38,7 +26,7 @@ class DriverRegistryTest {
                 DriverSettings.defaults())) {
             assertThat(registry.driver("luxos").name()).isEqualTo("luxos");
             assertThat(registry.driver("cgminer").defaultCapabilities())
-                    .isEqualTo(DriverRegistry.defaultCapabilityProfile("cgminer"));
+                    .isEqualTo(DriverCatalog.defaultCapabilityProfile("cgminer"));
             assertThat(registry.find("whatsminer")).isEmpty();
             assertThatThrownBy(() -> registry.driver("whatsminer")).isInstanceOf(IllegalArgumentException.class);
         } finally {

@@ -6,7 +6,7 @@ import fleet.curtailment.v1.DeviceRegistration;
 import fleet.curtailment.v1.RegisterDevicesRequest;
 import fleet.curtailment.v1.RegisterDevicesResponse;
 import fleet.curtailment.v1.RegisteredDevice;
-import fleet.driver.DriverRegistry;
+import fleet.driver.DriverCatalog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -114,8 +114,8 @@ public class DeviceRegistrar {
             }
             if (d.getDriver().isEmpty()) {
                 v.add(p + "driver", "is required");
-            } else if (!DriverRegistry.isKnownDriver(d.getDriver())) {
-                v.add(p + "driver", "must be one of " + DriverRegistry.driverNames());
+            } else if (!DriverCatalog.isKnownDriver(d.getDriver())) {
+                v.add(p + "driver", "must be one of " + DriverCatalog.driverNames());
             }
             String model = v.text(p + "model", d.getModel(), 128);
             UUID site = v.uuid(p + "site_id", d.getSiteId(), false);
@@ -242,7 +242,7 @@ public class DeviceRegistrar {
             sites[i] = e.site();
             buildings[i] = e.building();
             racks[i] = e.rack();
-            caps[i] = String.join(",", DriverRegistry.defaultCapabilities(e.driver()));
+            caps[i] = String.join(",", DriverCatalog.defaultCapabilities(e.driver()));
         }
         Tuple params = Tuple.from(Arrays.asList(caller.orgId(), identifiers, hosts, ports, drivers, models, sites,
                 buildings, racks, caps));

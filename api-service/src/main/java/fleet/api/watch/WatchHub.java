@@ -9,9 +9,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -35,8 +35,9 @@ import org.jboss.logging.Logger;
  * admin ending); the payload is the event id. Every watched event is one {@link Topic} whatever its number of
  * watchers: a notification costs one re-read of that event, fanned out to all its streams, and only when its state or
  * per-state rollup changed. A safety re-read per watched event (default every 5 s) covers a notification lost while
- * the listener was down; after every (re)connect all watched events are re-read at once. The listener reconnects with
- * capped exponential backoff and jitter; watchers keep their streams meanwhile.
+ * the listener was down; after every (re)connect all watched events are re-read at once. The listener is a Vert.x
+ * {@link PgSubscriber}: it re-opens the session and re-LISTENs by itself, with capped exponential backoff and jitter
+ * ({@link #reconnectDelayMillis}); watchers keep their streams meanwhile.
  */
 @ApplicationScoped
 public class WatchHub {
@@ -68,11 +69,12 @@ public class WatchHub {
     Duration maxBackoff;
 
     private final ConcurrentMap<Topic.Key, Topic> topics = new ConcurrentHashMap<>();
-    private final AtomicReference<PgConnection> listener = new AtomicReference<>();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong notifications = new AtomicLong();
+    private volatile PgSubscriber subscriber;
+    /** The session whose LISTENs succeeded; the subscriber's current session is listening when it is this one. */
+    private volatile PgConnection listeningOn;
     private volatile boolean stopped;
-    private int failedAttempts;
     private long safetyTimer = -1;
 
     /** What the hub holds, for tests and diagnostics. */
@@ -81,7 +83,12 @@ public class WatchHub {
     }
 
     void onStart(@Observes StartupEvent event) {
-        connect();
+        subscriber = PgSubscriber.subscriber(vertx, options()).reconnectPolicy(this::reconnectDelayMillis);
+        subscriber.channel(PROGRESS_CHANNEL).handler(this::onNotification);
+        // one subscribe handler for both channels: the subscriber runs it once per (re)connect, after every LISTEN
+        subscriber.channel(StartCurtailment.NOTIFY_CHANNEL).subscribeHandler(this::onListening)
+                .handler(this::onNotification);
+        connect(0);
         safetyTimer = vertx.setPeriodic(safetyReread.toMillis(), id -> rereadAll());
     }
 
@@ -92,9 +99,9 @@ public class WatchHub {
         }
         var unavailable = Status.UNAVAILABLE.withDescription("the server is shutting down; watch again").asRuntimeException();
         topics.values().forEach(t -> t.abort(unavailable));
-        PgConnection c = listener.getAndSet(null);
-        if (c != null) {
-            c.closeAndForget();
+        PgSubscriber s = subscriber;
+        if (s != null) {
+            s.closeAndForget();
         }
     }
 
@@ -122,9 +129,11 @@ public class WatchHub {
     }
 
     public Stats stats() {
-        PgConnection c = listener.get();
+        PgSubscriber s = subscriber;
+        PgConnection c = s == null ? null : s.getDelegate().actualConnection();
+        boolean listening = c != null && c == listeningOn;
         int watchers = topics.values().stream().mapToInt(Topic::watchers).sum();
-        return new Stats(c != null, c == null ? 0 : c.processId(), connects.get(), notifications.get(), topics.size(),
+        return new Stats(listening, listening ? c.processId() : 0, connects.get(), notifications.get(), topics.size(),
                 watchers);
     }
 
@@ -175,62 +184,67 @@ public class WatchHub {
         }
     }
 
-    private void connect() {
+    /**
+     * The first connect. {@link PgSubscriber} re-opens only a session it once had, so a failed first attempt is
+     * retried here, with the same backoff.
+     */
+    private void connect(int attempt) {
+        PgSubscriber s = subscriber;
         if (stopped) {
             return;
         }
-        PgConnection.connect(vertx, options()).subscribe().with(conn -> {
+        s.connect().subscribe().with(ok -> { }, failure -> {
             if (stopped) {
-                conn.closeAndForget();
                 return;
             }
-            conn.notificationHandler(n -> onNotification(n.getPayload()));
-            // a dropped connection is reported by the close handler; the failure itself is only worth a debug line
-            conn.exceptionHandler(t -> LOG.debugf("watch: listener connection error: %s", t.toString()));
-            conn.closeHandler(() -> onListenerClosed(conn));
-            conn.query("LISTEN " + PROGRESS_CHANNEL).execute()
-                    .chain(() -> conn.query("LISTEN " + StartCurtailment.NOTIFY_CHANNEL).execute())
-                    .subscribe().with(ok -> {
-                        synchronized (this) {
-                            failedAttempts = 0;
-                        }
-                        listener.set(conn);
-                        connects.incrementAndGet();
-                        LOG.debugf("watch: listening on %s and %s (backend pid %d)", PROGRESS_CHANNEL,
-                                StartCurtailment.NOTIFY_CHANNEL, conn.processId());
-                        // whatever changed while nobody listened is picked up now
-                        rereadAll();
-                    }, failure -> {
-                        LOG.warnf("watch: LISTEN failed (%s); reconnecting", failure.toString());
-                        conn.closeAndForget();
-                    });
-        }, failure -> {
-            LOG.warnf("watch: could not open the listener connection (%s)", failure.toString());
-            scheduleReconnect();
+            if (s.getDelegate().actualConnection() != null) {
+                return; // the session opened but LISTEN failed: the subscriber closes it and reconnects by its policy
+            }
+            long delay = backoffMillis(attempt);
+            LOG.warnf("watch: could not open the listener connection (%s); retrying in %d ms", failure.toString(), delay);
+            s.closeAndForget(); // back to closed (its channels stay), so that connect() starts over
+            vertx.setTimer(delay, id -> connect(attempt + 1));
         });
     }
 
-    private void onListenerClosed(PgConnection conn) {
-        listener.compareAndSet(conn, null);
-        if (!stopped) {
-            LOG.warn("watch: the listener connection closed; reconnecting");
-            scheduleReconnect();
-        }
-    }
-
-    private void scheduleReconnect() {
-        if (stopped) {
+    /** The subscriber's LISTENs succeeded on a fresh session: whatever changed while nobody listened is read now. */
+    private void onListening() {
+        PgConnection c = subscriber.getDelegate().actualConnection();
+        if (c == null) {
             return;
         }
-        long delay;
-        synchronized (this) {
-            int exponent = Math.min(failedAttempts, 16);
-            failedAttempts++;
-            long capped = Math.min(maxBackoff.toMillis(), FIRST_BACKOFF_MS << exponent);
-            // ±20 % jitter, so replicas that lost the database together do not reconnect in lockstep
-            delay = Math.max(1, capped + (long) (capped * 0.2 * (ThreadLocalRandom.current().nextDouble() * 2 - 1)));
+        if (stopped) {
+            c.close(); // a reconnect that raced the shutdown; the subscriber is closed and will not reopen
+            return;
         }
-        vertx.setTimer(delay, id -> connect());
+        // a dropped session is reported to the subscriber, which reconnects; the error itself is worth a debug line
+        c.exceptionHandler(t -> LOG.debugf("watch: listener connection error: %s", t.toString()));
+        listeningOn = c;
+        connects.incrementAndGet();
+        LOG.debugf("watch: listening on %s and %s (backend pid %d)", PROGRESS_CHANNEL, StartCurtailment.NOTIFY_CHANNEL,
+                c.processId());
+        rereadAll();
+    }
+
+    /** The subscriber's reconnect policy: the delay before reconnect attempt {@code attempt} (0 = right after a loss). */
+    private long reconnectDelayMillis(int attempt) {
+        if (stopped) {
+            return -1;
+        }
+        long delay = backoffMillis(attempt);
+        if (attempt == 0) {
+            LOG.warnf("watch: the listener connection closed; reconnecting in %d ms", delay);
+        } else {
+            LOG.warnf("watch: could not reopen the listener connection; retrying in %d ms", delay);
+        }
+        return delay;
+    }
+
+    /** 250 ms doubling up to {@code fleet.watch.reconnect-max-backoff}, ±20 % jitter. */
+    private long backoffMillis(int attempt) {
+        long capped = Math.min(maxBackoff.toMillis(), FIRST_BACKOFF_MS << Math.min(attempt, 16));
+        // ±20 % jitter, so replicas that lost the database together do not reconnect in lockstep
+        return Math.max(1, capped + (long) (capped * 0.2 * (ThreadLocalRandom.current().nextDouble() * 2 - 1)));
     }
 
     private PgConnectOptions options() {

@@ -78,7 +78,8 @@ public final class CommandExecutor {
         this.nodeId = nodeId;
         this.store = new CommandStore(pool, nodeId);
         registerMeters(meters);
-        this.wakeups = new CommandWakeups(vertx, listenOptions, "commands-" + nodeId, WORK_CHANNEL, this::wake);
+        this.wakeups = new CommandWakeups(vertx, listenOptions, "commands-" + nodeId, WORK_CHANNEL,
+                settings.pollInterval(), this::wake);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@
  *   <li><b>Set-based.</b> Claims and result writes are a constant number of statements per round, whatever the number
  *       of commands; exactly one {@code operator_command_finished} activity row is written per batch, when its last
  *       command ends (finishers serialise on a transaction-scoped advisory lock on the batch).</li>
- *   <li><b>Wake-ups.</b> A dedicated session LISTENs on {@code operator_command_work}; a 1 s poll is the safety net and
- *       also reconnects that session. Times compared across processes are the database's {@code now()}.</li>
+ *   <li><b>Wake-ups.</b> A dedicated session (a Vert.x {@code PgSubscriber}, never the lease connection) LISTENs on
+ *       {@code operator_command_work} and is re-opened one poll interval after it is lost; the 1 s poll is the safety
+ *       net. Times compared across processes are the database's {@code now()}.</li>
  *   <li><b>Never dies.</b> A failed claim or result write is logged and retried on the next tick; results that could
  *       not be written are kept and re-sent.</li>
  * </ul>

@@ -235,4 +235,21 @@ class CommandExecutorTest {
         assertThat(h.state(batch, ABANDONED)).isEqualTo("SUCCEEDED");
         await().atMost(WAIT).until(() -> finishedRows(batch) == 1);
     }
+
+    @Test
+    void aLostWakeUpSessionIsReopenedAndListensAgain() {
+        String sessions = "SELECT pid, query FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND application_name = 'commands-cmd-a'";
+        await().atMost(WAIT).until(() -> h.rows(sessions).size() == 1
+                && String.valueOf(h.rows(sessions).get(0).get("query")).startsWith("LISTEN"));
+        Object lost = h.row(sessions).get("pid");
+
+        h.execute("SELECT pg_terminate_backend(?)", lost);
+
+        await().atMost(WAIT).until(() -> {
+            List<Map<String, Object>> now = h.rows(sessions);
+            return now.size() == 1 && !now.get(0).get("pid").equals(lost)
+                    && String.valueOf(now.get(0).get("query")).equals("LISTEN \"" + CommandExecutor.WORK_CHANNEL + "\"");
+        });
+    }
 }

@@ -3,30 +3,38 @@ package fleet.simulator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * The out-of-band HTTP control surface: ground truth, scripted faults, behind-the-back actions and
  * the command log, as JSON. Endpoints are listed in the module README; each maps onto one
- * {@link FleetSimulator} method, so the HTTP and Java surfaces cannot drift apart.
+ * {@link FleetSimulator} method, so the HTTP and Java surfaces cannot drift apart. A vertx-web {@link Router}; bodies
+ * above {@link #MAX_BODY_BYTES} are refused with 413 before they are read.
  */
 final class ControlHttpServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_LIST_LIMIT = 100;
     private static final int DEFAULT_COMMAND_LIMIT = 1000;
+    /** Far above the largest selector (15 000 addresses, about 250 KB), far below anything that would hurt. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private final FleetSimulator simulator;
     private final Vertx vertx;
@@ -38,8 +46,24 @@ final class ControlHttpServer {
     }
 
     Future<Void> listen(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-                .requestHandler(this::onRequest);
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.get("/health").handler(reply(ctx -> ok(Map.of("status", "UP"))));
+        router.get("/truth").handler(reply(ctx -> ok(truthJson(simulator.truth()))));
+        router.get("/miners").handler(reply(ctx -> listMiners(ctx.request())));
+        router.get("/miners/:miner").handler(reply(ctx -> ok(minerJson(simulator.miner(minerIndex(ctx.pathParam("miner")))))));
+        router.post("/miners/:miner/:action").handler(reply(this::minerAction));
+        router.post("/faults").handler(reply(ctx -> setFaults(parse(ctx.body().buffer()))));
+        router.post("/faults/clear").handler(reply(ctx -> clearFaults(parse(ctx.body().buffer()))));
+        router.get("/commands").handler(reply(ctx -> commands(ctx.request())));
+        router.delete("/commands").handler(reply(ctx -> {
+            simulator.clearCommandLog();
+            return ok(Map.of("cleared", true));
+        }));
+        router.route().handler(ctx -> respond(ctx.request(), 404,
+                Map.of("error", "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+        router.route().failureHandler(this::onFailure);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router);
         return server.listen().mapEmpty();
     }
 
@@ -47,73 +71,41 @@ final class ControlHttpServer {
         return server.actualPort();
     }
 
-    private void onRequest(HttpServerRequest request) {
-        request.body().onComplete(body -> {
-            try {
-                Response response = route(request, body.succeeded() ? body.result() : Buffer.buffer());
-                respond(request, response.status, response.body);
-            } catch (BadRequest e) {
-                respond(request, 400, Map.of("error", e.getMessage()));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                respond(request, 400, Map.of("error", String.valueOf(e.getMessage())));
-            } catch (RuntimeException e) {
-                respond(request, 500, Map.of("error", e.toString()));
-            }
-        });
+    private static Handler<RoutingContext> reply(Function<RoutingContext, Response> route) {
+        return ctx -> {
+            Response response = route.apply(ctx);
+            respond(ctx.request(), response.status, response.body);
+        };
     }
 
-    private Response route(HttpServerRequest request, Buffer body) {
-        String[] path = segments(request.path());
-        HttpMethod method = request.method();
-        if (path.length == 1 && path[0].equals("health") && method == HttpMethod.GET) {
-            return ok(Map.of("status", "UP"));
+    /** Exceptions of the routes (bad selectors, unknown miners) and refusals of the body handler (413). */
+    private void onFailure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof BadRequest || failure instanceof IllegalArgumentException
+                || failure instanceof IndexOutOfBoundsException) {
+            respond(ctx.request(), 400, Map.of("error", String.valueOf(failure.getMessage())));
+        } else if (failure != null) {
+            respond(ctx.request(), 500, Map.of("error", failure.toString()));
+        } else {
+            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            respond(ctx.request(), status, Map.of("error", HttpResponseStatus.valueOf(status).reasonPhrase()));
         }
-        if (path.length == 1 && path[0].equals("truth") && method == HttpMethod.GET) {
-            return ok(truthJson(simulator.truth()));
-        }
-        if (path.length >= 1 && path[0].equals("miners")) {
-            return routeMiners(request, path, method);
-        }
-        if (path.length == 1 && path[0].equals("faults") && method == HttpMethod.POST) {
-            return setFaults(parse(body));
-        }
-        if (path.length == 2 && path[0].equals("faults") && path[1].equals("clear") && method == HttpMethod.POST) {
-            return clearFaults(parse(body));
-        }
-        if (path.length == 1 && path[0].equals("commands")) {
-            if (method == HttpMethod.GET) {
-                return commands(request);
-            }
-            if (method == HttpMethod.DELETE) {
-                simulator.clearCommandLog();
-                return ok(Map.of("cleared", true));
-            }
-        }
-        return new Response(404, Map.of("error", "no such endpoint: " + method + " " + request.path()));
     }
 
-    private Response routeMiners(HttpServerRequest request, String[] path, HttpMethod method) {
-        if (path.length == 1 && method == HttpMethod.GET) {
-            return listMiners(request);
-        }
-        int index = minerIndex(path[1]);
-        if (path.length == 2 && method == HttpMethod.GET) {
-            return ok(minerJson(simulator.miner(index)));
-        }
-        if (path.length == 3 && method == HttpMethod.POST) {
-            switch (path[2]) {
-                case "wake" -> simulator.wakeBehindTheSystemsBack(index);
-                case "sleep" -> simulator.sleepBehindTheSystemsBack(index);
-                case "stop" -> simulator.stopMining(index);
-                case "start" -> simulator.startMining(index);
-                case "reboot" -> simulator.rebootBehindTheSystemsBack(index);
-                default -> {
-                    return new Response(404, Map.of("error", "unknown miner action '" + path[2] + "'"));
-                }
+    private Response minerAction(RoutingContext ctx) {
+        int index = minerIndex(ctx.pathParam("miner"));
+        String action = ctx.pathParam("action");
+        switch (action) {
+            case "wake" -> simulator.wakeBehindTheSystemsBack(index);
+            case "sleep" -> simulator.sleepBehindTheSystemsBack(index);
+            case "stop" -> simulator.stopMining(index);
+            case "start" -> simulator.startMining(index);
+            case "reboot" -> simulator.rebootBehindTheSystemsBack(index);
+            default -> {
+                return new Response(404, Map.of("error", "unknown miner action '" + action + "'"));
             }
-            return ok(minerJson(simulator.miner(index)));
         }
-        return new Response(404, Map.of("error", "no such endpoint: " + method + " " + request.path()));
+        return ok(minerJson(simulator.miner(index)));
     }
 
     private Response listMiners(HttpServerRequest request) {
@@ -300,7 +292,7 @@ final class ControlHttpServer {
 
     private static JsonNode parse(Buffer body) {
         try {
-            JsonNode node = JSON.readTree(body.toString());
+            JsonNode node = JSON.readTree(body == null ? "" : body.toString());
             if (node == null || !node.isObject()) {
                 throw new BadRequest("expected a JSON object body");
             }
@@ -325,11 +317,6 @@ final class ControlHttpServer {
         } catch (NumberFormatException e) {
             throw new BadRequest("'" + name + "' must be an integer");
         }
-    }
-
-    private static String[] segments(String path) {
-        String trimmed = path.replaceAll("^/+|/+$", "");
-        return trimmed.isEmpty() ? new String[0] : trimmed.split("/+");
     }
 
     private static Response ok(Object body) {

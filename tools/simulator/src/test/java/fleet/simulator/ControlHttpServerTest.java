@@ -139,4 +139,40 @@ class ControlHttpServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get("/commands").get("matching").asInt()).isZero();
     }
+
+    @Test
+    void bodiesAboveTheLimitAreRefusedWith413() throws Exception {
+        String selector = "{\"miners\":\"all\"}";
+        String atTheLimit = selector + " ".repeat((int) ControlHttpServer.MAX_BODY_BYTES - selector.length());
+
+        HttpResponse<String> accepted = post("/faults/clear", atTheLimit);
+        HttpResponse<String> refused = post("/faults/clear", atTheLimit + " ");
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("Request Entity Too Large");
+        assertThat(get("/health").get("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void unknownEndpointsMethodsAndActionsAnswer404() throws Exception {
+        HttpResponse<String> noRoute = send("GET", "/nowhere");
+        HttpResponse<String> wrongMethod = send("PUT", "/truth");
+        HttpResponse<String> unknownAction = post("/miners/0/dance", "");
+
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(noRoute.body()).get("error").asText()).isEqualTo("no such endpoint: GET /nowhere");
+        assertThat(wrongMethod.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(wrongMethod.body()).get("error").asText()).isEqualTo("no such endpoint: PUT /truth");
+        assertThat(unknownAction.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknownAction.body()).get("error").asText()).isEqualTo("unknown miner action 'dance'");
+        assertThat(send("GET", "/miners/nope").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }
