@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class StartCurtailment {
 
-    public static final String NOTIFY_CHANNEL = "curtailment_work";
+    public static final String NOTIFY_CHANNEL = fleet.persistence.Channels.CURTAILMENT_WORK;
     private static final Pattern KEY_DETAIL = Pattern.compile("\\(device_id\\)=\\(([0-9a-f-]{36})\\)");
 
     private static final String FIND_LIVE_BY_HANDLE = StateSql.render("""

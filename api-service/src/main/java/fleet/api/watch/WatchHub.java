@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WatchHub {
 
-    static final String PROGRESS_CHANNEL = "curtailment_progress";
+    static final String PROGRESS_CHANNEL = fleet.persistence.Channels.CURTAILMENT_PROGRESS;
     static final String APPLICATION_NAME = "fleet-api-watch";
     private static final Logger LOG = Logger.getLogger(WatchHub.class);
     private static final long FIRST_BACKOFF_MS = 250;

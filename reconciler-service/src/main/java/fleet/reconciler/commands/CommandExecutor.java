@@ -32,7 +32,7 @@ public final class CommandExecutor {
 
     private static final Logger LOG = Logger.getLogger(CommandExecutor.class);
     /** The channel the api-service NOTIFYs in the transaction that queues commands. */
-    public static final String WORK_CHANNEL = "operator_command_work";
+    public static final String WORK_CHANNEL = fleet.persistence.Channels.OPERATOR_COMMAND_WORK;
 
     /** Which capability flag ({@code device.capabilities}) each command needs. */
     private static final Map<String, String> CAPABILITY = Map.of(

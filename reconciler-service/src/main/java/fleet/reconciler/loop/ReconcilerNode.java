@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
 public final class ReconcilerNode {
 
     private static final Logger LOG = Logger.getLogger(ReconcilerNode.class);
-    public static final String WORK_CHANNEL = "curtailment_work";
+    public static final String WORK_CHANNEL = fleet.persistence.Channels.CURTAILMENT_WORK;
 
     private static final String LIVE_EVENTS =
             StateSql.render("SELECT id FROM curtailment_event WHERE state IN {EventState.LIVE} ORDER BY created_at, id");

@@ -183,7 +183,7 @@ final class QueueCommands {
     }
 
     static Uni<Void> notifyExecutor(SqlConnection tx, UUID batchId) {
-        return tx.preparedQuery("SELECT pg_notify('operator_command_work', $1)").execute(Tuple.of(batchId.toString()))
+        return tx.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(fleet.persistence.Channels.OPERATOR_COMMAND_WORK, batchId.toString()))
                 .replaceWithVoid();
     }
 

@@ -125,7 +125,7 @@ public final class EventTransitions {
                     .chain(reset -> tx.preparedQuery(ACTIVITY).execute(Tuple.of(e.orgId(), activityType,
                             fencing.nodeId(), e.id(), new io.vertx.core.json.JsonObject().put("reason", reason)
                                     .put("targets_reset", reset.rowCount()).encode())))
-                    .chain(() -> tx.preparedQuery("SELECT pg_notify('curtailment_work', $1)").execute(Tuple.of(e.id().toString())))
+                    .chain(() -> tx.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(fleet.persistence.Channels.CURTAILMENT_WORK, e.id().toString())))
                     .replaceWithVoid();
         });
     }

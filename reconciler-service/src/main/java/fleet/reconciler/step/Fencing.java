@@ -85,8 +85,8 @@ public final class Fencing {
                 return Uni.createFrom().nullItem();
             }
             ran.set(true);
-            return work.apply(tx).call(() -> tx.preparedQuery("SELECT pg_notify('curtailment_progress', $1)")
-                    .execute(Tuple.of(eventId.toString())));
+            return work.apply(tx).call(() -> tx.preparedQuery("SELECT pg_notify($1, $2)")
+                    .execute(Tuple.of(fleet.persistence.Channels.CURTAILMENT_PROGRESS, eventId.toString())));
         }))).call(result -> {
             if (ran.get()) {
                 observer.committed(eventId, epoch, what);

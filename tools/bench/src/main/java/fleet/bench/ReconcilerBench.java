@@ -180,7 +180,7 @@ public final class ReconcilerBench {
                 ps.setArray(3, c.createArrayOf("uuid", devices.subList(from, to).toArray()));
                 ps.executeUpdate();
             }
-            try (var ps = c.prepareStatement("SELECT pg_notify('curtailment_work', ?)")) {
+            try (var ps = c.prepareStatement("SELECT pg_notify('" + fleet.persistence.Channels.CURTAILMENT_WORK + "', ?)")) {
                 ps.setString(1, id.toString());
                 ps.execute();
             }

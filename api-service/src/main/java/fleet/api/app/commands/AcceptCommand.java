@@ -45,7 +45,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class AcceptCommand {
 
-    public static final String NOTIFY_CHANNEL = "operator_command_work";
+    public static final String NOTIFY_CHANNEL = fleet.persistence.Channels.OPERATOR_COMMAND_WORK;
     public static final String BLOCKED_REASON = "DEVICES_IN_ACTIVE_CURTAILMENT";
     public static final String UNSUPPORTED_REASON = "COMMAND_UNSUPPORTED";
     /** Bounds of the identifier lists in error details: they travel in gRPC trailers (8 KiB by default). */
