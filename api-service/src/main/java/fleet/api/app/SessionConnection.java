@@ -4,6 +4,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.lang.reflect.Field;
 import java.util.Optional;
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
 import org.hibernate.reactive.pool.ReactiveConnection;
 import org.hibernate.reactive.session.ReactiveConnectionSupplier;
 
@@ -11,11 +12,13 @@ import org.hibernate.reactive.session.ReactiveConnectionSupplier;
  * The Vert.x connection under a Hibernate Reactive session, so that set-based SQL written against the reactive client
  * (the device selection of {@code CommandTargets}, the schedule conflict check) runs in the session's transaction: it
  * sees the rows the session flushed, and commits or rolls back with the entity. Statements issued here bypass the
- * session, so flush it before any of them must see an entity change.
+ * session, so flush it before any of them must see an entity change; and never close the connection: the session
+ * owns it.
  *
- * <p>Hibernate Reactive has no public accessor for the connection; this reads the one field of its
- * {@link ReactiveConnection} implementation that holds it (and unwraps its batching decorator). Every schedule
- * mutation test goes through here, so an upgrade that moves the field fails loudly, never silently.
+ * <p>Hibernate Reactive has no public accessor for the connection: this takes the session's
+ * {@link ReactiveConnection} and reads the one field of its implementation that holds the Vert.x connection
+ * (unwrapping the batching decorator on the way). {@code SessionConnectionTest} and every schedule mutation test go
+ * through here, so an upgrade that moves the field fails loudly, never silently.
  */
 public final class SessionConnection {
 
@@ -44,15 +47,14 @@ public final class SessionConnection {
     }
 
     private static ReactiveConnection reactive(Mutiny.Session session) {
+        if (session instanceof MutinySessionImpl impl) {
+            return impl.getReactiveConnection();
+        }
         if (session instanceof ReactiveConnectionSupplier supplier) {
             return supplier.getReactiveConnection();
         }
-        try {
-            return (ReactiveConnection) session.getClass().getMethod("getReactiveConnection").invoke(session);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the Hibernate Reactive session " + session.getClass().getName()
-                    + " exposes no reactive connection", e);
-        }
+        throw new IllegalStateException("the Hibernate Reactive session " + session.getClass().getName()
+                + " exposes no reactive connection");
     }
 
     private static Object read(Field field, Object target) {
