@@ -7,6 +7,7 @@ import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
 import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
+import fleet.api.topology.Topology;
 import fleet.auth.Role;
 import fleet.curtailment.v1.Building;
 import fleet.curtailment.v1.CreateBuildingRequest;
@@ -42,7 +43,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +52,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** InventoryService: topology and devices (SPEC §5). Mutations need OPERATOR, reads VIEWER. */
+/**
+ * InventoryService: topology and devices (SPEC §5). Mutations need OPERATOR, reads VIEWER. Topology goes through its
+ * entities ({@link Topology}); devices, which move in bulk, through set-based SQL on the reactive pool.
+ */
 @GrpcService
 public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventoryServiceImplBase {
 
@@ -67,19 +70,16 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
     @Inject
     DeviceRegistrar registrar;
 
-    // ---- topology -------------------------------------------------------------------------------------------
+    @Inject
+    Topology topology;
+
+    // ---- topology: entities through fleet.api.topology ------------------------------------------------------
 
     @Override
     public Uni<Site> createSite(CreateSiteRequest request) {
         return auth.require(Role.OPERATOR).chain(caller -> {
             String name = name(request.getName());
-            return pool.withTransaction(tx -> tx.preparedQuery(
-                            "INSERT INTO site (org_id, name) VALUES ($1, $2) RETURNING id, name, created_at")
-                    .execute(Tuple.of(caller.orgId(), name))
-                    .call(rows -> ActivityLog.record(tx, caller, "site_created", null, null,
-                            new JsonObject().put("site_id", rows.iterator().next().getUUID("id").toString()).put("name", name))))
-                    .map(rows -> site(rows.iterator().next()))
-                    .onFailure(PgException.class).transform(e -> duplicateName(e, "site", name));
+            return topology.createSite(caller, name).map(InventoryGrpcService::site);
         });
     }
 
@@ -88,15 +88,12 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
         return auth.require(Role.VIEWER).chain(caller -> {
             int size = PageTokens.pageSize(request.getPageSize());
             String after = PageTokens.decode("page_token", request.getPageToken(), "sites", PageKey.TEXT);
-            return pool.preparedQuery("SELECT id, name, created_at FROM site WHERE org_id = $1 AND ($2::text IS NULL OR name > $2)"
-                            + " ORDER BY name LIMIT $3")
-                    .execute(Tuple.of(caller.orgId(), after, size + 1))
-                    .map(rows -> {
-                        ListSitesResponse.Builder out = ListSitesResponse.newBuilder();
-                        page(rows, size, r -> out.addSites(site(r)), r -> r.getString("name"),
-                                t -> out.setNextPageToken(PageTokens.encode("sites", PageKey.TEXT, t)));
-                        return out.build();
-                    });
+            return topology.sites(caller, after, size + 1).map(rows -> {
+                ListSitesResponse.Builder out = ListSitesResponse.newBuilder();
+                page(rows, size, r -> out.addSites(site(r)), r -> r.getName(),
+                        t -> out.setNextPageToken(PageTokens.encode("sites", PageKey.TEXT, t)));
+                return out.build();
+            });
         });
     }
 
@@ -107,19 +104,7 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             UUID site = v.uuid("site_id", request.getSiteId(), true);
             String name = v.requiredText("name", request.getName(), 128);
             v.throwIfAny();
-            return pool.withTransaction(tx -> tx.preparedQuery(
-                            "INSERT INTO building (org_id, site_id, name) SELECT org_id, id, $3 FROM site WHERE org_id = $1 AND id = $2"
-                                    + " RETURNING id, site_id, name, created_at")
-                    .execute(Tuple.of(caller.orgId(), site, name))
-                    .invoke(rows -> {
-                        if (rows.size() == 0) {
-                            throw ApiErrors.notFound("site", List.of(site.toString()));
-                        }
-                    })
-                    .call(rows -> ActivityLog.record(tx, caller, "building_created", null, null,
-                            new JsonObject().put("building_id", rows.iterator().next().getUUID("id").toString()))))
-                    .map(rows -> building(rows.iterator().next()))
-                    .onFailure(PgException.class).transform(e -> duplicateName(e, "building", name));
+            return topology.createBuilding(caller, site, name).map(InventoryGrpcService::building);
         });
     }
 
@@ -132,15 +117,13 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             int size = PageTokens.pageSize(request.getPageSize());
             String filters = "buildings|" + site;
             UUID after = PageTokens.decode("page_token", request.getPageToken(), filters, PageKey.UUID_KEY);
-            return pool.preparedQuery("SELECT id, site_id, name, created_at FROM building WHERE org_id = $1"
-                            + " AND ($2::uuid IS NULL OR site_id = $2) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4")
-                    .execute(Tuple.from(Arrays.asList(caller.orgId(), site, after, size + 1)))
-                    .map(rows -> {
-                        ListBuildingsResponse.Builder out = ListBuildingsResponse.newBuilder();
-                        page(rows, size, r -> out.addBuildings(building(r)), r -> r.getUUID("id"),
-                                t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
-                        return out.build();
-                    });
+            return topology.buildings(caller, site, after, size + 1).map(rows -> {
+                ListBuildingsResponse.Builder out = ListBuildingsResponse.newBuilder();
+                page(rows, size, r -> out.addBuildings(building(r)),
+                        r -> r.getId(),
+                        t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
+                return out.build();
+            });
         });
     }
 
@@ -151,19 +134,7 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             UUID building = v.uuid("building_id", request.getBuildingId(), true);
             String name = v.requiredText("name", request.getName(), 128);
             v.throwIfAny();
-            return pool.withTransaction(tx -> tx.preparedQuery(
-                            "INSERT INTO rack (org_id, building_id, name) SELECT org_id, id, $3 FROM building WHERE org_id = $1 AND id = $2"
-                                    + " RETURNING id, building_id, name, created_at")
-                    .execute(Tuple.of(caller.orgId(), building, name))
-                    .invoke(rows -> {
-                        if (rows.size() == 0) {
-                            throw ApiErrors.notFound("building", List.of(building.toString()));
-                        }
-                    })
-                    .call(rows -> ActivityLog.record(tx, caller, "rack_created", null, null,
-                            new JsonObject().put("rack_id", rows.iterator().next().getUUID("id").toString()))))
-                    .map(rows -> rack(rows.iterator().next()))
-                    .onFailure(PgException.class).transform(e -> duplicateName(e, "rack", name));
+            return topology.createRack(caller, building, name).map(InventoryGrpcService::rack);
         });
     }
 
@@ -176,15 +147,12 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
             int size = PageTokens.pageSize(request.getPageSize());
             String filters = "racks|" + building;
             UUID after = PageTokens.decode("page_token", request.getPageToken(), filters, PageKey.UUID_KEY);
-            return pool.preparedQuery("SELECT id, building_id, name, created_at FROM rack WHERE org_id = $1"
-                            + " AND ($2::uuid IS NULL OR building_id = $2) AND ($3::uuid IS NULL OR id > $3) ORDER BY id LIMIT $4")
-                    .execute(Tuple.from(Arrays.asList(caller.orgId(), building, after, size + 1)))
-                    .map(rows -> {
-                        ListRacksResponse.Builder out = ListRacksResponse.newBuilder();
-                        page(rows, size, r -> out.addRacks(rack(r)), r -> r.getUUID("id"),
-                                t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
-                        return out.build();
-                    });
+            return topology.racks(caller, building, after, size + 1).map(rows -> {
+                ListRacksResponse.Builder out = ListRacksResponse.newBuilder();
+                page(rows, size, r -> out.addRacks(rack(r)), r -> r.getId(),
+                        t -> out.setNextPageToken(PageTokens.encode(filters, PageKey.UUID_KEY, t)));
+                return out.build();
+            });
         });
     }
 
@@ -192,13 +160,7 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
     public Uni<Group> createGroup(CreateGroupRequest request) {
         return auth.require(Role.OPERATOR).chain(caller -> {
             String name = name(request.getName());
-            return pool.withTransaction(tx -> tx.preparedQuery(
-                            "INSERT INTO device_group (org_id, name) VALUES ($1, $2) RETURNING id, name, created_at")
-                    .execute(Tuple.of(caller.orgId(), name))
-                    .call(rows -> ActivityLog.record(tx, caller, "group_created", null, null,
-                            new JsonObject().put("group_id", rows.iterator().next().getUUID("id").toString()))))
-                    .map(rows -> group(rows.iterator().next()))
-                    .onFailure(PgException.class).transform(e -> duplicateName(e, "group", name));
+            return topology.createGroup(caller, name).map(InventoryGrpcService::group);
         });
     }
 
@@ -207,15 +169,12 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
         return auth.require(Role.VIEWER).chain(caller -> {
             int size = PageTokens.pageSize(request.getPageSize());
             String after = PageTokens.decode("page_token", request.getPageToken(), "groups", PageKey.TEXT);
-            return pool.preparedQuery("SELECT id, name, created_at FROM device_group WHERE org_id = $1"
-                            + " AND ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $3")
-                    .execute(Tuple.of(caller.orgId(), after, size + 1))
-                    .map(rows -> {
-                        ListGroupsResponse.Builder out = ListGroupsResponse.newBuilder();
-                        page(rows, size, r -> out.addGroups(group(r)), r -> r.getString("name"),
-                                t -> out.setNextPageToken(PageTokens.encode("groups", PageKey.TEXT, t)));
-                        return out.build();
-                    });
+            return topology.groups(caller, after, size + 1).map(rows -> {
+                ListGroupsResponse.Builder out = ListGroupsResponse.newBuilder();
+                page(rows, size, r -> out.addGroups(group(r)), r -> r.getName(),
+                        t -> out.setNextPageToken(PageTokens.encode("groups", PageKey.TEXT, t)));
+                return out.build();
+            });
         });
     }
 
@@ -383,31 +342,35 @@ public class InventoryGrpcService extends MutinyInventoryServiceGrpc.InventorySe
         }
     }
 
-    private static Throwable duplicateName(Throwable e, String what, String name) {
-        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-            return ApiErrors.alreadyExists("NAME_TAKEN", what + " named '" + name + "' already exists",
-                    java.util.Map.of("resource", what, "name", name));
+    /** The entity-list twin of the row pager: {@code rows} holds up to size + 1 items. */
+    private static <E, K> void page(List<E> rows, int size, java.util.function.Consumer<E> add, Function<E, K> key,
+            java.util.function.Consumer<K> next) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (i == size) {
+                next.accept(key.apply(rows.get(i - 1)));
+                return;
+            }
+            add.accept(rows.get(i));
         }
-        return e;
     }
 
-    private static Site site(Row r) {
-        return Site.newBuilder().setSiteId(r.getUUID("id").toString()).setName(r.getString("name"))
-                .setCreatedAt(ProtoTime.of(r.getOffsetDateTime("created_at"))).build();
+    private static Site site(fleet.api.topology.Site s) {
+        return Site.newBuilder().setSiteId(s.getId().toString()).setName(s.getName())
+                .setCreatedAt(ProtoTime.of(s.getCreatedAt())).build();
     }
 
-    private static Building building(Row r) {
-        return Building.newBuilder().setBuildingId(r.getUUID("id").toString()).setSiteId(r.getUUID("site_id").toString())
-                .setName(r.getString("name")).setCreatedAt(ProtoTime.of(r.getOffsetDateTime("created_at"))).build();
+    private static Building building(fleet.api.topology.Building b) {
+        return Building.newBuilder().setBuildingId(b.getId().toString()).setSiteId(b.getSiteId().toString())
+                .setName(b.getName()).setCreatedAt(ProtoTime.of(b.getCreatedAt())).build();
     }
 
-    private static Rack rack(Row r) {
-        return Rack.newBuilder().setRackId(r.getUUID("id").toString()).setBuildingId(r.getUUID("building_id").toString())
-                .setName(r.getString("name")).setCreatedAt(ProtoTime.of(r.getOffsetDateTime("created_at"))).build();
+    private static Rack rack(fleet.api.topology.Rack r) {
+        return Rack.newBuilder().setRackId(r.getId().toString()).setBuildingId(r.getBuildingId().toString())
+                .setName(r.getName()).setCreatedAt(ProtoTime.of(r.getCreatedAt())).build();
     }
 
-    private static Group group(Row r) {
-        return Group.newBuilder().setGroupId(r.getUUID("id").toString()).setName(r.getString("name"))
-                .setCreatedAt(ProtoTime.of(r.getOffsetDateTime("created_at"))).build();
+    private static Group group(fleet.api.topology.DeviceGroup g) {
+        return Group.newBuilder().setGroupId(g.getId().toString()).setName(g.getName())
+                .setCreatedAt(ProtoTime.of(g.getCreatedAt())).build();
     }
 }

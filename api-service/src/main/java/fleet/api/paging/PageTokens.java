@@ -46,28 +46,6 @@ public final class PageTokens {
         }
     }
 
-    /**
-     * The untyped form, kept only until its last caller ({@code Schedules.list}, which another change is rewriting)
-     * moves to {@link #encode(String, PageKey, Object)} with {@link PageKey#TEXT}.
-     *
-     * @deprecated use {@link #encode(String, PageKey, Object)}
-     */
-    @Deprecated
-    public static String encode(String filters, JsonNode lastKey) {
-        return token(filters, lastKey);
-    }
-
-    /**
-     * The untyped form, kept only until its last caller ({@code Schedules.list}, which another change is rewriting)
-     * moves to {@link #decode(String, String, String, PageKey)} with {@link PageKey#TEXT}.
-     *
-     * @deprecated use {@link #decode(String, String, String, PageKey)}
-     */
-    @Deprecated
-    public static JsonNode decode(String field, String token, String filters) {
-        return keyNode(field, token, filters);
-    }
-
     /** page_size 0 → default; above the maximum → the maximum (AIP-158 coerces rather than rejects). */
     public static int pageSize(int requested) {
         if (requested <= 0) {

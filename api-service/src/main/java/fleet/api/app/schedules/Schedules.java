@@ -1,35 +1,34 @@
 package fleet.api.app.schedules;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.FieldMask;
 import fleet.api.app.ActivityLog;
+import fleet.api.app.SessionConnection;
+import fleet.api.app.UniqueViolation;
 import fleet.api.app.commands.CommandTargets;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
+import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
 import fleet.curtailment.v1.Schedule;
 import fleet.persistence.scope.ScopeJson;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The schedule use cases (issue 9). Every mutation is ONE transaction: the organization's schedule lock → validation
@@ -48,10 +47,15 @@ public class Schedules {
      * creates must not both pass). Transaction-scoped, two-int key space: never collides with the reconciler's bigint
      * lease keys.
      */
-    private static final String ORG_LOCK = "SELECT pg_advisory_xact_lock(hashtext('fleet.schedule'), hashtext($1::text))";
+    private static final String ORG_LOCK = "SELECT now() FROM pg_advisory_xact_lock(hashtext('fleet.schedule'),"
+            + " hashtext(CAST(?1 AS text)))";
+
+    /** Windows of the schedule still awaiting their revert (reported by the delete's activity row). */
+    private static final String OPEN_WINDOWS = "SELECT count(*) FROM schedule_occurrence WHERE schedule_id = ?1"
+            + " AND revert_state = 'PENDING'";
 
     @Inject
-    Pool pool;
+    ScheduleRepository schedules;
 
     @Inject
     Clock clock;
@@ -61,31 +65,22 @@ public class Schedules {
     }
 
     public Uni<ScheduleView> create(Caller caller, ScheduleSpec spec) {
-        List<Object> params = new ArrayList<>();
-        params.add(caller.orgId());
-        params.addAll(ScheduleRows.definitionParams(spec));
-        params.addAll(Arrays.asList(caller.userId(), caller.actorType(), caller.actorId()));
-        String sql = "INSERT INTO schedule (org_id, " + ScheduleRows.DEFINITION_COLUMNS
-                + ", created_by_user_id, created_actor_type, created_actor_id) VALUES (" + placeholders(params.size())
-                + ") RETURNING " + ScheduleRows.COLUMNS;
-        return pool.withTransaction(tx -> lock(tx, caller.orgId())
-                        .chain(() -> checkDevicesAndConflicts(tx, caller.orgId(), null, spec))
-                        .chain(() -> tx.preparedQuery(sql).execute(Tuple.from(params)))
-                        .map(rows -> ScheduleRows.view(rows.iterator().next()))
-                        .call(view -> ActivityLog.record(tx, caller, "schedule_created", null, null,
-                                summary(view).put("selector", ScopeJson.encode(spec.selector())))))
-                .onFailure(PgException.class).transform(e -> duplicateName(e, spec.name()));
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> lock(session, caller.orgId())
+                        .call(() -> checkDevicesAndConflicts(session, caller.orgId(), null, spec))
+                        .chain(now -> schedules.persistAndFlush(ScheduleEntity.create(caller, spec, now)))
+                        .map(ScheduleEntity::view)
+                        .call(view -> ActivityLog.record(session, caller, "schedule_created", null, null,
+                                summary(view).put("selector", ScopeJson.encode(spec.selector()))))))
+                .onFailure().transform(e -> duplicateName(e, spec.name()));
     }
 
     public Uni<ScheduleView> get(Caller caller, UUID id) {
-        return pool.preparedQuery("SELECT " + ScheduleRows.COLUMNS + " FROM schedule"
-                        + " WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL")
-                .execute(Tuple.of(caller.orgId(), id))
-                .map(rows -> {
-                    if (rows.size() == 0) {
+        return Panache.withSession(() -> schedules.findInOrg(caller.orgId(), id))
+                .map(entity -> {
+                    if (entity == null) {
                         throw ApiErrors.notFound("schedule", List.of(id.toString()));
                     }
-                    return ScheduleRows.view(rows.iterator().next());
+                    return entity.view();
                 });
     }
 
@@ -96,20 +91,18 @@ public class Schedules {
     public Uni<Page> list(Caller caller, Boolean enabled, int requestedSize, String pageToken) {
         int size = PageTokens.pageSize(requestedSize);
         String filters = "schedules|" + enabled;
-        JsonNode after = PageTokens.decode("page_token", pageToken, filters);
-        return pool.preparedQuery("SELECT " + ScheduleRows.COLUMNS + " FROM schedule WHERE org_id = $1 AND deleted_at IS NULL"
-                        + " AND ($2::boolean IS NULL OR enabled = $2) AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $4")
-                .execute(Tuple.from(Arrays.asList(caller.orgId(), enabled, after == null ? null : after.asText(), size + 1)))
+        String after = PageTokens.decode("page_token", pageToken, filters, PageKey.TEXT);
+        return Panache.withSession(() -> schedules.pageByName(caller.orgId(), enabled,
+                        after, size + 1))
                 .map(rows -> {
                     List<ScheduleView> out = new ArrayList<>();
                     String next = "";
-                    for (Row r : rows) {
+                    for (ScheduleEntity r : rows) {
                         if (out.size() == size) {
-                            next = PageTokens.encode(filters,
-                                    JsonNodeFactory.instance.textNode(out.get(out.size() - 1).spec().name()));
+                            next = PageTokens.encode(filters, PageKey.TEXT, out.get(out.size() - 1).spec().name());
                             break;
                         }
-                        out.add(ScheduleRows.view(r));
+                        out.add(r.view());
                     }
                     return new Page(out, next);
                 });
@@ -138,63 +131,66 @@ public class Schedules {
 
     public Uni<ScheduleView> update(Caller caller, UUID id, Schedule patch, List<String> paths) {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> lock(tx, caller.orgId())
-                        .chain(() -> tx.preparedQuery("SELECT " + ScheduleRows.COLUMNS + " FROM schedule"
-                                        + " WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE")
-                                .execute(Tuple.of(caller.orgId(), id)))
-                        .chain(rows -> {
-                            if (rows.size() == 0) {
-                                throw ApiErrors.notFound("schedule", List.of(id.toString()));
-                            }
-                            ScheduleView before = ScheduleRows.view(rows.iterator().next());
-                            Schedule merged = merge(ScheduleProtos.definition(before.spec()), patch, paths);
-                            Violations v = new Violations();
-                            ScheduleSpec spec = ScheduleProtos.spec(v, "schedule", merged, true, now);
-                            v.throwIfAny();
-                            List<Object> params = new ArrayList<>();
-                            params.add(caller.orgId());
-                            params.add(id);
-                            params.addAll(ScheduleRows.definitionParams(spec));
-                            String sql = "UPDATE schedule SET (" + ScheduleRows.DEFINITION_COLUMNS + ") = ("
-                                    + placeholders(3, params.size()) + "), version = version + 1, updated_at = now()"
-                                    + " WHERE org_id = $1 AND id = $2 RETURNING " + ScheduleRows.COLUMNS;
-                            return checkDevicesAndConflicts(tx, caller.orgId(), id, spec)
-                                    .chain(() -> tx.preparedQuery(sql).execute(Tuple.from(params)))
-                                    .map(updated -> ScheduleRows.view(updated.iterator().next()))
-                                    .call(after -> ActivityLog.record(tx, caller, "schedule_updated", null, null,
-                                            summary(after).put("fields", new JsonArray(new ArrayList<>(paths)))
-                                                    .put("before", definitionJson(before.spec()))
-                                                    .put("after", definitionJson(after.spec()))));
-                        }))
-                .onFailure(PgException.class).transform(e -> duplicateName(e, patch.getName()));
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> lock(session, caller.orgId())
+                        .chain(dbNow -> schedules.findInOrgForUpdate(caller.orgId(), id)
+                                .chain(entity -> redefine(session, caller, id, entity, patch, paths, now, dbNow)))))
+                .onFailure().transform(e -> duplicateName(e, patch.getName()));
     }
 
+    /** The update inside its transaction: merge, validate like a Create, check, write, and its activity row. */
+    private Uni<ScheduleView> redefine(Mutiny.Session session, Caller caller, UUID id, ScheduleEntity entity,
+            Schedule patch, List<String> paths, Instant now, OffsetDateTime dbNow) {
+        if (entity == null) {
+            throw ApiErrors.notFound("schedule", List.of(id.toString()));
+        }
+        ScheduleView before = entity.view();
+        Schedule merged = merge(ScheduleProtos.definition(before.spec()), patch, paths);
+        Violations v = new Violations();
+        ScheduleSpec spec = ScheduleProtos.spec(v, "schedule", merged, true, now);
+        v.throwIfAny();
+        return checkDevicesAndConflicts(session, caller.orgId(), id, spec)
+                .chain(() -> {
+                    entity.define(spec, dbNow);
+                    return session.flush();
+                })
+                .map(flushed -> entity.view())
+                .call(after -> ActivityLog.record(session, caller, "schedule_updated", null, null,
+                        summary(after).put("fields", new JsonArray(new ArrayList<>(paths)))
+                                .put("before", definitionJson(before.spec()))
+                                .put("after", definitionJson(after.spec()))));
+    }
+
+    /** A soft delete (see {@link ScheduleEntity}): a window in progress still gets its revert. */
     public Uni<Void> delete(Caller caller, UUID id) {
-        return pool.withTransaction(tx -> lock(tx, caller.orgId())
-                .chain(() -> tx.preparedQuery("UPDATE schedule SET deleted_at = now(), enabled = false, updated_at = now(),"
-                                + " version = version + 1 WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL"
-                                + " RETURNING name, (SELECT count(*) FROM schedule_occurrence o WHERE o.schedule_id = $2"
-                                + " AND o.revert_state = 'PENDING') AS open_windows")
-                        .execute(Tuple.of(caller.orgId(), id)))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> lock(session, caller.orgId())
+                .chain(dbNow -> schedules.findInOrg(caller.orgId(), id).chain(entity -> {
+                    if (entity == null) {
                         throw ApiErrors.notFound("schedule", List.of(id.toString()));
                     }
-                    Row r = rows.iterator().next();
-                    return ActivityLog.record(tx, caller, "schedule_deleted", null, null, new JsonObject()
-                            .put("schedule_id", id.toString()).put("name", r.getString("name"))
-                            .put("open_windows", r.getLong("open_windows")));
-                }));
+                    entity.delete(dbNow);
+                    return session.flush()
+                            .chain(() -> session.createNativeQuery(OPEN_WINDOWS, Long.class).setParameter(1, id)
+                                    .getSingleResult())
+                            .chain(open -> ActivityLog.record(session, caller, "schedule_deleted", null, null,
+                                    new JsonObject().put("schedule_id", id.toString()).put("name", entity.getName())
+                                            .put("open_windows", open)));
+                }))));
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    private static Uni<Void> lock(SqlConnection tx, UUID org) {
-        return tx.preparedQuery(ORG_LOCK).execute(Tuple.of(org.toString())).replaceWithVoid();
+    /** Takes the organization's schedule lock; the database time of the transaction ({@code now()}). */
+    private static Uni<OffsetDateTime> lock(Mutiny.Session session, UUID org) {
+        return session.createNativeQuery(ORG_LOCK, OffsetDateTime.class).setParameter(1, org.toString()).getSingleResult();
     }
 
-    /** Unknown identifiers / topology ids → NOT_FOUND; more than 10 000 devices → RESOURCE_EXHAUSTED; then conflicts. */
-    private Uni<Void> checkDevicesAndConflicts(SqlConnection tx, UUID org, UUID self, ScheduleSpec spec) {
+    /**
+     * Unknown identifiers / topology ids → NOT_FOUND; more than 10 000 devices → RESOURCE_EXHAUSTED; then conflicts.
+     * Set-based reads of devices and the other schedules, on the session's connection: inside its transaction, after
+     * the organization's lock.
+     */
+    private Uni<Void> checkDevicesAndConflicts(Mutiny.Session session, UUID org, UUID self, ScheduleSpec spec) {
+        SqlConnection tx = SessionConnection.of(session);
         return CommandTargets.resolve(tx, org, spec.selector())
                 .chain(devices -> ScheduleConflicts.check(tx, org, self, spec,
                         devices.stream().map(CommandTargets.TargetDevice::id).toArray(UUID[]::new), clock.instant()));
@@ -269,24 +265,10 @@ public class Schedules {
     }
 
     private static Throwable duplicateName(Throwable e, String name) {
-        if (e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && String.valueOf(pg.getConstraint()).equals("schedule_org_name_live")) {
+        if (UniqueViolation.in(e, "schedule_org_name_live")) {
             return ApiErrors.alreadyExists("NAME_TAKEN", "a schedule named '" + name + "' already exists",
                     Map.of("resource", "schedule", "name", String.valueOf(name)));
         }
         return e;
-    }
-
-    private static String placeholders(int count) {
-        return placeholders(1, count);
-    }
-
-    /** "$from, …, $to". */
-    private static String placeholders(int from, int to) {
-        StringBuilder b = new StringBuilder();
-        for (int i = from; i <= to; i++) {
-            b.append(i == from ? "" : ", ").append('$').append(i);
-        }
-        return b.toString();
     }
 }

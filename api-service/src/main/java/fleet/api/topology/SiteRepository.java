@@ -1,0 +1,25 @@
+package fleet.api.topology;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class SiteRepository implements PanacheRepositoryBase<Site, UUID> {
+
+    /** The organization's site, or null (another organization's site is not found either). */
+    public Uni<Site> findInOrg(UUID orgId, UUID id) {
+        return find("orgId = ?1 and id = ?2", orgId, id).firstResult();
+    }
+
+    /** Up to {@code limit} sites ordered by name, after {@code afterName} (null: from the first). */
+    public Uni<List<Site>> pageByName(UUID orgId, String afterName, int limit) {
+        var query = afterName == null
+                ? find("orgId = ?1 order by name", orgId)
+                : find("orgId = ?1 and name > ?2 order by name", orgId, afterName);
+        return query.page(Page.ofSize(limit)).list();
+    }
+}
