@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * One telemetry read of one miner.
  *
- * @param observedAt    when we finished reading it, from the driver's injected {@code Clock} (never the
- *                      miner's clock: confirmation compares it with our own command times)
+ * @param observedAt    when we asked for it (the request's send time), from the driver's injected {@code Clock}
+ *                      (never the miner's clock: confirmation and drift compare it with our own command times).
+ *                      The state reported is at least that recent; a later instant is not safe to claim, since a
+ *                      read in flight across a curtail command would then look newer than its confirmation
  * @param powerW        wattage, or null when the firmware reported none (confirmation then relies on
  *                      hashrate; missing telemetry never confirms)
  * @param powerSource   where {@code powerW} came from; {@link PowerSource#NONE} exactly when it is null

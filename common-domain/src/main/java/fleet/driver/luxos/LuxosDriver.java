@@ -21,6 +21,7 @@ import fleet.driver.transport.StatusOutcomes;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -102,8 +103,12 @@ public final class LuxosDriver implements MinerDriver {
 
     @Override
     public Uni<TelemetrySample> readTelemetry(DeviceEndpoint device) {
-        return client.sendMulti(device, TELEMETRY_COMMANDS)
-                .map(replies -> LuxosTelemetryParser.parse(replies, clock.instant()));
+        // observed at the time we asked: the reply is at least that recent, and no later instant is safe to claim
+        // (a read in flight across a curtail command could otherwise look newer than the command's confirmation)
+        return Uni.createFrom().deferred(() -> {
+            Instant asked = clock.instant();
+            return client.sendMulti(device, TELEMETRY_COMMANDS).map(replies -> LuxosTelemetryParser.parse(replies, asked));
+        });
     }
 
     @Override

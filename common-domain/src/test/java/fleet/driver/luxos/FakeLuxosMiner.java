@@ -24,10 +24,13 @@ final class FakeLuxosMiner implements Function<JsonNode, Reply> {
     volatile Reply curtailReply;
     volatile Reply logonReply;
     final AtomicInteger busyAnswers = new AtomicInteger();
+    /** Runs as each request arrives, before it is answered (tests move a clock while a read is in flight). */
+    volatile Runnable onRequest = () -> { };
     private volatile boolean sessionHeldByUs;
 
     @Override
     public synchronized Reply apply(JsonNode request) {
+        onRequest.run();
         String command = request.path("command").asText();
         String parameter = request.path("parameter").asText("");
         switch (command) {

@@ -215,6 +215,15 @@ class LuxosDriverTest {
     }
 
     @Test
+    void telemetryIsStampedWhenItWasAskedForNotWhenTheReplyArrived() {
+        Instant asked = clock.instant();
+        fake.onRequest = () -> clock.advance(Duration.ofSeconds(5)); // the reply is processed 5 s later by our clock
+        TelemetrySample sample = driver.readTelemetry(miner).await().atMost(AWAIT);
+        assertThat(clock.instant()).isEqualTo(asked.plusSeconds(5));
+        assertThat(sample.observedAt()).isEqualTo(asked);
+    }
+
+    @Test
     void telemetryComesFromOneMultiCommandAndIsStampedWithOurClock() {
         TelemetrySample sample = driver.readTelemetry(miner).await().atMost(AWAIT);
         assertThat(sample.observedAt()).isEqualTo(clock.instant());
