@@ -35,7 +35,7 @@ class StateSqlConsistencyTest {
     @Test
     void everyGuardedStateWriteIsRegistered() {
         assertThat(report.guardedUpdates()).extracting(GuardedUpdate::name).containsExactlyInAnyOrder(
-                "start-empty", "admin-end", "admin-fail-targets", "release-targets");
+                "start-empty");
     }
 
     @Test

@@ -6,7 +6,7 @@ import fleet.persistence.curtailment.StopEvent;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SQL shared by both services (common-domain's own classes, e.g. {@link StopEvent}) names every state through the
+ * The SQL shared by both services (common-domain's own classes: {@link StopEvent}, {@code EndEvent}) names every state through the
  * enums, and each of its state writes is a registered {@link GuardedUpdate}, like each service's own SQL.
  */
 class StateSqlConsistencyTest {
@@ -16,7 +16,7 @@ class StateSqlConsistencyTest {
         StateSqlAudit.Report report = StateSqlAudit.scanModuleOf(StopEvent.class);
         assertThat(report.violations()).isEmpty();
         assertThat(report.guardedUpdates()).extracting(GuardedUpdate::name)
-                .containsExactlyInAnyOrder("stop", "stop-reset-targets");
+                .containsExactlyInAnyOrder("stop", "stop-reset-targets", "admin-end", "admin-fail-targets", "release-targets");
         assertThat(report.guardedUpdates()).allSatisfy(u -> assertThat(u.illegalMoves()).as(u.toString()).isEmpty());
     }
 }

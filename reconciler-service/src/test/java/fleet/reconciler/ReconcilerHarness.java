@@ -1,8 +1,10 @@
 package fleet.reconciler;
 
+import fleet.domain.state.EventState;
 import fleet.driver.DriverRegistry;
 import fleet.driver.DriverSettings;
 import fleet.persistence.Bootstrap;
+import fleet.persistence.curtailment.EndEvent;
 import fleet.persistence.curtailment.StopEvent;
 import fleet.reconciler.commands.CommandExecutor;
 import fleet.reconciler.commands.CommandSettings;
@@ -337,6 +339,14 @@ public final class ReconcilerHarness implements AutoCloseable {
                 .map(reset -> reset.orElseThrow(() -> new IllegalStateException(
                         "event " + eventId + " is neither PENDING nor ACTIVE: " + eventState(eventId))))
                 .call(reset -> tx.preparedQuery("SELECT pg_notify($1, $2)")
+                        .execute(Tuple.of(ReconcilerNode.WORK_CHANNEL, eventId.toString()))))
+                .await().atMost(AWAIT);
+    }
+
+    /** ForceRelease as the api-service runs it (EndEvent, then NOTIFY), on an event in {@code from}. */
+    public int forceRelease(UUID eventId, EventState from, String reason) {
+        return pool().withTransaction(tx -> EndEvent.release(tx, eventId, from, reason)
+                .call(() -> tx.preparedQuery("SELECT pg_notify($1, $2)")
                         .execute(Tuple.of(ReconcilerNode.WORK_CHANNEL, eventId.toString()))))
                 .await().atMost(AWAIT);
     }

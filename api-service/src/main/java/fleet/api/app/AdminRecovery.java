@@ -4,9 +4,8 @@ import com.google.rpc.Code;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
 import fleet.domain.state.EventState;
-import fleet.domain.state.TargetState;
-import fleet.persistence.GuardedUpdate;
 import fleet.persistence.StateSql;
+import fleet.persistence.curtailment.EndEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,44 +37,6 @@ public class AdminRecovery {
 
     private static final String IN_FLIGHT = StateSql.render("SELECT count(*)::int AS n FROM curtailment_target"
             + " WHERE event_id = $1 AND state IN {TargetState.DISPATCHED, DISPATCHING}");
-
-    /**
-     * The ending: any live event may be CANCELLED (ForceRelease, AdminTerminate); FAILED only from PENDING or
-     * RESTORING (AdminTerminate refuses ACTIVE: "stop first"). The to-state is bound through {@link GuardedUpdate#bind}.
-     */
-    private static final GuardedUpdate<EventState> END_EVENT = GuardedUpdate.event("admin-end")
-            .move(EventState.LIVE, EventState.CANCELLED)
-            .move(Set.of(EventState.PENDING, EventState.RESTORING), EventState.FAILED)
-            .toStateAsParameter()
-            .sql("""
-                    UPDATE curtailment_event SET state = $2, ended_at = now(), end_reason = $3, next_wave_at = NULL,
-                                                 updated_at = now()
-                    WHERE id = $1 AND state {from}
-                    """);
-
-    /** AdminTerminate: open targets end RESTORE_FAILED carrying the operator's reason as their error. */
-    private static final GuardedUpdate<TargetState> FAIL_OPEN_TARGETS = GuardedUpdate.targetInEitherPhase("admin-fail-targets")
-            .move(TargetState.LIVE, TargetState.RESTORE_FAILED)
-            .sql("""
-                    WITH closed AS (
-                        UPDATE curtailment_target SET state = {to}, last_error = $2, next_attempt_at = NULL, updated_at = now()
-                        WHERE event_id = $1 AND state {from}
-                        RETURNING 1
-                    )
-                    SELECT count(*)::int AS n FROM closed
-                    """);
-
-    /** ForceRelease: open targets end RELEASED; no restore command is ever sent for them. */
-    private static final GuardedUpdate<TargetState> RELEASE_OPEN_TARGETS = GuardedUpdate.targetInEitherPhase("release-targets")
-            .move(TargetState.LIVE, TargetState.RELEASED)
-            .sql("""
-                    WITH closed AS (
-                        UPDATE curtailment_target SET state = {to}, next_attempt_at = NULL, updated_at = now()
-                        WHERE event_id = $1 AND state {from}
-                        RETURNING 1
-                    )
-                    SELECT count(*)::int AS n FROM closed
-                    """);
 
     /** Ending chosen by AdminTerminateEvent. */
     public enum Ending {
@@ -131,12 +91,10 @@ public class AdminRecovery {
     private static Uni<UUID> end(SqlConnection tx, Caller caller, LockedEvent event, EventState to, String reason,
             String activityType) {
         boolean release = activityType.equals("curtailment_force_released");
-        Uni<Integer> closed = (release
-                ? tx.preparedQuery(RELEASE_OPEN_TARGETS.sql()).execute(Tuple.of(event.id()))
-                : tx.preparedQuery(FAIL_OPEN_TARGETS.sql()).execute(Tuple.of(event.id(), reason)))
-                .map(rows -> rows.iterator().next().getInteger("n"));
-        return tx.preparedQuery(END_EVENT.sql()).execute(Tuple.of(event.id(), END_EVENT.bind(event.state(), to), reason))
-                .chain(() -> closed)
+        Uni<Integer> closed = release
+                ? EndEvent.release(tx, event.id(), event.state(), reason)
+                : EndEvent.terminate(tx, event.id(), event.state(), to, reason);
+        return closed
                 .chain(n -> ActivityLog.record(tx, caller, activityType, event.id(), null, new JsonObject()
                         .put("reason", reason)
                         .put("previous_state", event.state().name())

@@ -3,6 +3,7 @@ package fleet.reconciler.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fleet.domain.state.EventState;
 import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.CommandRecord;
 import fleet.simulator.Fault;
@@ -95,12 +96,8 @@ class RestoreTest {
     void forceReleaseSendsNoRestoreCommand() {
         List<Integer> miners = IntStream.range(35, 40).boxed().toList();
         UUID event = activeEvent(miners, null);
-        // what ForceRelease writes in its one transaction
-        h.execute("WITH e AS (UPDATE curtailment_event SET state = 6, ended_at = now(), end_reason = 'operator release'"
-                + " WHERE id = ? AND state IN (1, 2, 3) RETURNING id),"
-                + " t AS (UPDATE curtailment_target SET state = 6, last_error = 'operator release'"
-                + " WHERE event_id IN (SELECT id FROM e) AND state NOT IN (5, 6, 7))"
-                + " SELECT pg_notify('curtailment_work', id::text) FROM e", event);
+        // ForceRelease's own statements, as the api-service runs them in its one transaction
+        assertThat(h.forceRelease(event, EventState.ACTIVE, "operator release")).isEqualTo(5);
         // the replica sees the NOTIFY, finds the event terminal and gives it up without a single wake-up
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> !h.nodes.get(0).ownedEvents().contains(event));
