@@ -81,6 +81,12 @@ public final class ApiErrors {
         return domain(Code.ALREADY_EXISTS, reason, message, metadata);
     }
 
+    /** ALREADY_EXISTS / NAME_TAKEN: a name unique among its siblings ({@code resource}: site, rack, schedule …). */
+    public static StatusRuntimeException nameTaken(String resource, String name) {
+        return alreadyExists("NAME_TAKEN", "a " + resource + " named '" + name + "' already exists",
+                Map.of("resource", resource, "name", String.valueOf(name)));
+    }
+
     private static StatusRuntimeException status(Code code, String message, Any detail) {
         com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(code.getNumber()).setMessage(message);

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -89,8 +88,7 @@ public class Topology {
 
     private static Throwable nameTaken(Throwable e, String resource, String name) {
         if (UniqueViolation.in(e)) {
-            return ApiErrors.alreadyExists("NAME_TAKEN", resource + " named '" + name + "' already exists",
-                    Map.of("resource", resource, "name", name));
+            return ApiErrors.nameTaken(resource, name);
         }
         return e;
     }

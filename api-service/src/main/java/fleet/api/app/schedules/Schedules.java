@@ -25,7 +25,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -92,8 +91,7 @@ public class Schedules {
         int size = PageTokens.pageSize(requestedSize);
         String filters = "schedules|" + enabled;
         String after = PageTokens.decode("page_token", pageToken, filters, PageKey.TEXT);
-        return Panache.withSession(() -> schedules.pageByName(caller.orgId(), enabled,
-                        after, size + 1))
+        return Panache.withSession(() -> schedules.pageByName(caller.orgId(), enabled, after, size + 1))
                 .map(rows -> {
                     List<ScheduleView> out = new ArrayList<>();
                     String next = "";
@@ -266,8 +264,7 @@ public class Schedules {
 
     private static Throwable duplicateName(Throwable e, String name) {
         if (UniqueViolation.in(e, "schedule_org_name_live")) {
-            return ApiErrors.alreadyExists("NAME_TAKEN", "a schedule named '" + name + "' already exists",
-                    Map.of("resource", "schedule", "name", String.valueOf(name)));
+            return ApiErrors.nameTaken("schedule", name);
         }
         return e;
     }
