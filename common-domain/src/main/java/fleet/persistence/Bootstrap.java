@@ -7,7 +7,8 @@ import java.sql.SQLException;
 import java.util.UUID;
 
 /**
- * Creates an organization with its curtailment defaults, an admin user and an API key, in one transaction.
+ * Creates an organization with its curtailment defaults, an admin user, an API key and its first activity row
+ * ({@code organization_bootstrapped}, actor {@code system}), in one transaction.
  * The API key token is returned once and never stored (only its SHA-256 is). Used by {@code fleetctl bootstrap},
  * by the demo and by tests.
  */
@@ -30,6 +31,7 @@ public final class Bootstrap {
             }
             UUID userId = createUser(c, orgId, adminEmail, Role.ADMIN);
             ApiKeys.NewKey key = createApiKey(c, orgId, userId, Role.ADMIN, "bootstrap", "api_key");
+            recordBootstrap(c, orgId, userId, adminEmail, key.keyId());
             c.commit();
             return new Result(orgId, userId, key.keyId(), key.token());
         } catch (SQLException | RuntimeException e) {
@@ -73,6 +75,20 @@ public final class Bootstrap {
     public static void revokeApiKey(Connection c, String keyId) throws SQLException {
         try (var ps = c.prepareStatement("UPDATE api_key SET revoked_at = now() WHERE key_id = ? AND revoked_at IS NULL")) {
             ps.setString(1, keyId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The organization's first activity row (actor {@code system}): what was created, never the key's secret. */
+    private static void recordBootstrap(Connection c, UUID orgId, UUID userId, String adminEmail, String keyId)
+            throws SQLException {
+        try (var ps = c.prepareStatement("INSERT INTO activity_log (org_id, type, actor_type, actor_id, metadata)"
+                + " VALUES (?, 'organization_bootstrapped', 'system', 'bootstrap', jsonb_build_object('admin_user_id',"
+                + " ?::text, 'admin_email', ?::text, 'key_id', ?::text))")) {
+            ps.setObject(1, orgId);
+            ps.setObject(2, userId.toString());
+            ps.setString(3, adminEmail);
+            ps.setString(4, keyId);
             ps.executeUpdate();
         }
     }

@@ -25,18 +25,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Authenticator {
 
+    /**
+     * The key's row if its secret matches, it is not revoked and its user is enabled; {@code expired} compares
+     * {@code expires_at} (a rotated key's grace end, or the expiry it was created with) with the database's time, so
+     * every replica agrees. Only a usable key is touched.
+     */
     private static final String LOOKUP_KEY = """
             WITH k AS (
-                SELECT k.key_id, k.org_id, k.user_id, k.role, k.actor_type
+                SELECT k.key_id, k.org_id, k.user_id, k.role, k.actor_type,
+                       (k.expires_at IS NOT NULL AND k.expires_at <= now()) AS expired
                 FROM api_key k
                 JOIN app_user u ON u.org_id = k.org_id AND u.id = k.user_id
                 WHERE k.key_id = $1 AND k.secret_sha256 = $2 AND k.revoked_at IS NULL AND NOT u.disabled
             ), touch AS (
                 UPDATE api_key SET last_used_at = now()
-                WHERE key_id IN (SELECT key_id FROM k)
+                WHERE key_id IN (SELECT key_id FROM k WHERE NOT expired)
                   AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')
             )
-            SELECT key_id, org_id, user_id, role, actor_type FROM k
+            SELECT key_id, org_id, user_id, role, actor_type, expired FROM k
             """;
     private static final String LOOKUP_USER =
             "SELECT 1 FROM app_user WHERE org_id = $1 AND id = $2 AND NOT disabled";
@@ -106,6 +112,9 @@ public class Authenticator {
                             throw ApiErrors.unauthenticated("unknown or revoked API key");
                         }
                         Row r = rows.iterator().next();
+                        if (r.getBoolean("expired")) {
+                            throw ApiErrors.unauthenticated("API key expired");
+                        }
                         return new Caller(r.getUUID("org_id"), r.getUUID("user_id"), Role.valueOf(r.getString("role")),
                                 r.getString("actor_type"), r.getString("key_id"), false);
                     });

@@ -131,7 +131,7 @@ class ActivityApiTest {
         List<ActivityEntry> all = activity.listActivity(list().build()).getEntriesList();
         assertThat(all).extracting(ActivityEntry::getType).containsExactly("command_blocked_by_curtailment",
                 "curtailment_started", "operator_command_accepted", "operator_command_accepted", "curtailment_started",
-                "devices_registered");
+                "devices_registered", "organization_bootstrapped");
         assertThat(all).isSortedAccordingTo((a, b) -> {
             int t = Long.compare(b.getOccurredAt().getSeconds() * 1_000_000_000L + b.getOccurredAt().getNanos(),
                     a.getOccurredAt().getSeconds() * 1_000_000_000L + a.getOccurredAt().getNanos());
