@@ -1,5 +1,6 @@
 package fleet.cli;
 
+import fleet.curtailment.v1.AccessServiceGrpc;
 import fleet.curtailment.v1.CurtailmentServiceGrpc;
 import fleet.curtailment.v1.InventoryServiceGrpc;
 import io.grpc.CallCredentials;
@@ -7,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +33,15 @@ public class ClientOptions implements AutoCloseable {
             description = "host:port of the api-service (default: $FLEET_SERVER or ${DEFAULT-VALUE}).")
     String server;
 
-    @Option(names = "--token", defaultValue = "${env:FLEET_TOKEN}",
-            description = "Bearer token: an API key or a session JWT (default: $FLEET_TOKEN).")
-    String token;
+    @Option(names = "--token", description = "Bearer token on the command line (discouraged: visible in the process"
+            + " list and shell history; prints a warning). Prefer --token-file, $FLEET_TOKEN or the prompt.")
+    String tokenFlag;
+
+    @Option(names = "--token-file", description = "A file holding the bearer token (an API key or a session JWT).")
+    Path tokenFile;
+
+    /** The token, once resolved: --token, --token-file, $FLEET_TOKEN, then a prompt on a terminal. */
+    private String token;
 
     @Option(names = "--tls", description = "Use TLS instead of plaintext h2c.")
     boolean tls;
@@ -56,8 +64,17 @@ public class ClientOptions implements AutoCloseable {
     }
 
     synchronized ManagedChannel channel() {
+        if (token == null) {
+            try {
+                token = Secrets.resolve(new Secrets.Source("API token", "--token", tokenFlag, tokenFile, "--token-file",
+                        "FLEET_TOKEN"), spec.commandLine().getErr(), true);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         if (token == null || token.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "no credentials: pass --token or set FLEET_TOKEN");
+            throw new ParameterException(spec.commandLine(),
+                    "no credentials: set FLEET_TOKEN, pass --token-file, or run on a terminal to be prompted");
         }
         if (channel == null) {
             ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(server);
@@ -93,6 +110,11 @@ public class ClientOptions implements AutoCloseable {
         return CurtailmentServiceGrpc.newBlockingStub(channel()).withCallCredentials(credentials());
     }
 
+    AccessServiceGrpc.AccessServiceBlockingStub access() {
+        return AccessServiceGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     InventoryServiceGrpc.InventoryServiceBlockingStub inventory() {
         return InventoryServiceGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -111,7 +133,7 @@ public class ClientOptions implements AutoCloseable {
         }
     }
 
-    /** "30s", "500ms", "2m" or an ISO-8601 duration. */
+    /** "30s", "500ms", "2m", "12h", "90d" or an ISO-8601 duration. */
     public static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
@@ -127,6 +149,7 @@ public class ClientOptions implements AutoCloseable {
                 case 's' -> Duration.ofSeconds(n);
                 case 'm' -> Duration.ofMinutes(n);
                 case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
                 default -> throw new IllegalArgumentException("not a duration: " + value);
             };
         }

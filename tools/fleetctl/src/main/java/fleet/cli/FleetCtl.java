@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
  */
 @TopCommand
 @Command(name = "fleetctl", mixinStandardHelpOptions = true, version = "fleetctl 0.1",
-        description = "Operate fleet curtailment: bootstrap, devices, curtailment events.",
-        subcommands = {BootstrapCommand.class, DevicesCommand.class, CurtailCommand.class})
+        description = "Operate fleet curtailment: bootstrap, devices, curtailment events, access.",
+        subcommands = {BootstrapCommand.class, DevicesCommand.class, CurtailCommand.class, AccessCommand.class})
 public class FleetCtl {
 
     /** Exit code when the server answered with an error or could not be reached. */

@@ -49,16 +49,19 @@ class FleetCtlCommandTest {
     @BeforeEach
     void start() throws Exception {
         api = new FakeApi();
+        Secrets.environment = name -> "FLEET_TOKEN".equals(name) ? "fk_test_token" : null;
     }
 
     @AfterEach
     void stop() {
         api.close();
+        Secrets.environment = System::getenv;
     }
 
+    /** The token comes from FLEET_TOKEN, as it should (a --token flag would add a warning to stderr). */
     private Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", api.address(), "--token", "fk_test_token"));
+        all.addAll(List.of("--server", api.address()));
         return runExactly(all.toArray(String[]::new));
     }
 
