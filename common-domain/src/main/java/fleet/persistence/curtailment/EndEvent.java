@@ -16,9 +16,9 @@ import java.util.UUID;
 /**
  * The writes of the admin recovery RPCs (SPEC §6.7), run inside the caller's transaction after its checks (row lock,
  * echo, {@link #possiblyCurtailed miners that may be asleep}): the event ends, and its open targets end with it, each
- * in one set-based statement. The
- * api-service's AdminRecovery adds the activity row and the NOTIFY; reconciler tests run the same statements, so
- * they test what a real ForceRelease or AdminTerminate leaves behind rather than a copy of it.
+ * in one set-based statement. The api-service's AdminRecovery adds the activity row and the NOTIFY; reconciler tests
+ * run the same statements, so they test what a real ForceRelease or AdminTerminate leaves behind rather than a copy
+ * of it.
  */
 public final class EndEvent {
 
