@@ -6,6 +6,7 @@ import fleet.driver.DriverSettings;
 import fleet.persistence.Bootstrap;
 import fleet.persistence.curtailment.EndEvent;
 import fleet.persistence.curtailment.StopEvent;
+import fleet.persistence.curtailment.UpdateEvent;
 import fleet.reconciler.commands.CommandExecutor;
 import fleet.reconciler.commands.CommandSettings;
 import fleet.reconciler.loop.ReconcilerNode;
@@ -346,6 +347,14 @@ public final class ReconcilerHarness implements AutoCloseable {
     /** ForceRelease as the api-service runs it (EndEvent, then NOTIFY), on an event in {@code from}. */
     public int forceRelease(UUID eventId, EventState from, String reason) {
         return pool().withTransaction(tx -> EndEvent.release(tx, eventId, from, reason)
+                .call(() -> tx.preparedQuery("SELECT pg_notify($1, $2)")
+                        .execute(Tuple.of(ReconcilerNode.WORK_CHANNEL, eventId.toString()))))
+                .await().atMost(AWAIT);
+    }
+
+    /** UpdateCurtailmentEvent as the api-service runs it once its checks passed (UpdateEvent, then NOTIFY). */
+    public boolean updateEvent(UUID eventId, UpdateEvent.Changes changes) {
+        return pool().withTransaction(tx -> UpdateEvent.apply(tx, eventId, changes)
                 .call(() -> tx.preparedQuery("SELECT pg_notify($1, $2)")
                         .execute(Tuple.of(ReconcilerNode.WORK_CHANNEL, eventId.toString()))))
                 .await().atMost(AWAIT);

@@ -1,19 +1,19 @@
 package fleet.api.app;
 
-import com.google.rpc.Code;
+import com.google.rpc.PreconditionFailure;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
 import fleet.domain.state.EventState;
-import fleet.persistence.StateSql;
 import fleet.persistence.curtailment.EndEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,10 +22,13 @@ import java.util.UUID;
  * Stop/Update and with the reconciler's fenced writes (which are guarded by {@code state}: after this commit they
  * change nothing), then NOTIFYs so the owning reconciler drops the event at once.
  * <ul>
- *   <li>{@link #terminate}: a PENDING event with no curtail command in flight (no target DISPATCHING or DISPATCHED),
- *       or a RESTORING event, ends CANCELLED or FAILED; its open targets end RESTORE_FAILED with the reason (the
- *       miners were not restored by us: an operator must look at them). ACTIVE or in flight →
- *       IN_FLIGHT_CURTAIL_COMMANDS ("stop first").</li>
+ *   <li>{@link #terminate}: a PENDING event none of whose miners may be asleep (every open target never received a
+ *       command), or a RESTORING event, ends CANCELLED or FAILED; its open targets end RESTORE_FAILED with the reason
+ *       (the miners were not restored by us: an operator must look at them). An ACTIVE event, or a PENDING one with a
+ *       target that was sent a curtail command, is refused and nothing is written: FAILED_PRECONDITION
+ *       IN_FLIGHT_CURTAIL_COMMANDS (ACTIVE, or a command in flight) or TARGETS_MAY_BE_CURTAILED, naming the count and
+ *       the first targets (PreconditionFailure) and the two ways out: StopCurtailment restores them, ForceRelease
+ *       abandons them deliberately (docs/decisions.md D40).</li>
  *   <li>{@link #forceRelease}: any live event ends CANCELLED; its open targets end RELEASED, for which no restore
  *       command is ever sent.</li>
  * </ul>
@@ -35,8 +38,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class AdminRecovery {
 
-    private static final String IN_FLIGHT = StateSql.render("SELECT count(*)::int AS n FROM curtailment_target"
-            + " WHERE event_id = $1 AND state IN {TargetState.DISPATCHED, DISPATCHING}");
+    /** Targets named in a refusal's details (the count covers all); the message names the first few of them. */
+    static final int LISTED_TARGETS = 20;
+    private static final int TARGETS_IN_MESSAGE = 5;
 
     /** Ending chosen by AdminTerminateEvent. */
     public enum Ending {
@@ -60,16 +64,12 @@ public class AdminRecovery {
             if (event.state().isTerminal()) {
                 throw event.terminalError();
             }
-            if (event.state() == EventState.ACTIVE) {
-                throw inFlight(event, -1);
+            if (event.state() == EventState.RESTORING) {
+                return end(tx, caller, event, ending.state, reason, "curtailment_terminated");
             }
-            Uni<Integer> inFlight = event.state() == EventState.PENDING
-                    ? tx.preparedQuery(IN_FLIGHT).execute(Tuple.of(event.id()))
-                            .map(rows -> rows.iterator().next().getInteger("n"))
-                    : Uni.createFrom().item(0);
-            return inFlight.chain(n -> {
-                if (n > 0) {
-                    throw inFlight(event, n);
+            return EndEvent.possiblyCurtailed(tx, event.id(), LISTED_TARGETS).chain(asleep -> {
+                if (event.state() == EventState.ACTIVE || asleep.count() > 0) {
+                    throw stopFirst(event, asleep);
                 }
                 return end(tx, caller, event, ending.state, reason, "curtailment_terminated");
             });
@@ -104,17 +104,41 @@ public class AdminRecovery {
                 .replaceWith(event.id());
     }
 
-    private static RuntimeException inFlight(LockedEvent event, int commandsInFlight) {
+    /**
+     * The refusal: terminating would leave miners asleep with nobody to wake them. ACTIVE and in-flight keep SPEC's
+     * IN_FLIGHT_CURTAIL_COMMANDS; a PENDING event whose commands were all answered is TARGETS_MAY_BE_CURTAILED.
+     */
+    private static RuntimeException stopFirst(LockedEvent event, EndEvent.PossiblyCurtailed asleep) {
         Map<String, String> metadata = new HashMap<>(event.metadata());
+        metadata.put("targets_possibly_curtailed", Integer.toString(asleep.count()));
+        metadata.put("targets_in_flight", Integer.toString(asleep.inFlight()));
+        String reason;
         String detail;
-        if (commandsInFlight >= 0) {
-            metadata.put("targets_in_flight", Integer.toString(commandsInFlight));
-            detail = commandsInFlight + " curtail command(s) are in flight";
-        } else {
+        if (event.state() == EventState.ACTIVE) {
+            reason = "IN_FLIGHT_CURTAIL_COMMANDS";
             detail = "the event is ACTIVE (its miners are curtailed)";
+        } else if (asleep.inFlight() > 0) {
+            reason = "IN_FLIGHT_CURTAIL_COMMANDS";
+            detail = asleep.inFlight() + " curtail command(s) are in flight";
+        } else {
+            reason = "TARGETS_MAY_BE_CURTAILED";
+            detail = asleep.count() + " target(s) were sent a curtail command and may be asleep";
         }
-        return ApiErrors.domain(Code.FAILED_PRECONDITION, "IN_FLIGHT_CURTAIL_COMMANDS",
-                "stop first: " + detail + "; StopCurtailment restores them, then terminate the RESTORING event",
-                metadata);
+        PreconditionFailure.Builder blockers = PreconditionFailure.newBuilder();
+        List<String> named = new ArrayList<>();
+        for (EndEvent.CurtailedTarget t : asleep.first()) {
+            blockers.addViolations(PreconditionFailure.Violation.newBuilder().setType("TARGET_MAY_BE_CURTAILED")
+                    .setSubject(t.identifier()).setDescription("target is " + t.state()
+                            + ": StopCurtailment restores its miner, ForceRelease leaves it as it is"));
+            if (named.size() < TARGETS_IN_MESSAGE) {
+                named.add(t.identifier() + " " + t.state());
+            }
+        }
+        String listed = named.isEmpty() ? "" : " (" + String.join(", ", named)
+                + (asleep.count() > named.size() ? ", and " + (asleep.count() - named.size()) + " more" : "") + ")";
+        return ApiErrors.failedPrecondition(reason, "stop first: " + detail + "; " + asleep.count()
+                + " target(s) may be curtailed" + listed + ". StopCurtailment restores them (terminate the RESTORING"
+                + " event if the restore cannot finish); ForceRelease ends the event without restoring them",
+                metadata, blockers.build());
     }
 }

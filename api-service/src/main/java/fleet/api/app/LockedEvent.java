@@ -23,11 +23,11 @@ import java.util.UUID;
  *                              not applicable); counted from {@code started_at}, by the database clock
  */
 record LockedEvent(UUID id, EventState state, int minCurtailedDurationSec, int minDurationPendingSec,
-        Integer maxDurationSec, boolean allowUnbounded, int restoreBatchIntervalSec, String reason) {
+        Integer maxDurationSec, boolean allowUnbounded, int restoreBatchSize, int restoreBatchIntervalSec, String reason) {
 
     private static final String LOCK = StateSql.render("""
-            SELECT state, min_curtailed_duration_sec, max_duration_sec, allow_unbounded, restore_batch_interval_sec,
-                   reason,
+            SELECT state, min_curtailed_duration_sec, max_duration_sec, allow_unbounded, restore_batch_size,
+                   restore_batch_interval_sec, reason,
                    CASE WHEN state <> {EventState.ACTIVE} OR min_curtailed_duration_sec = 0 THEN 0
                         WHEN started_at IS NULL THEN min_curtailed_duration_sec
                         ELSE greatest(0, ceil(extract(epoch FROM
@@ -46,7 +46,7 @@ record LockedEvent(UUID id, EventState state, int minCurtailedDurationSec, int m
             Row r = rows.iterator().next();
             return new LockedEvent(eventId, EventState.fromWire(r.getShort("state")),
                     r.getInteger("min_curtailed_duration_sec"), r.getInteger("min_pending_sec"),
-                    r.getInteger("max_duration_sec"), r.getBoolean("allow_unbounded"),
+                    r.getInteger("max_duration_sec"), r.getBoolean("allow_unbounded"), r.getInteger("restore_batch_size"),
                     r.getInteger("restore_batch_interval_sec"), r.getString("reason"));
         });
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.PreconditionFailure;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.Collection;
@@ -48,6 +49,18 @@ public final class ApiErrors {
     public static StatusRuntimeException domain(Code code, String reason, String message, Map<String, String> metadata) {
         ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).putAllMetadata(metadata).build();
         return status(code, message, Any.pack(info));
+    }
+
+    /**
+     * FAILED_PRECONDITION with a stable reason that also lists what stands in the way ({@link PreconditionFailure}
+     * violations: type, subject, what to do about it), e.g. the targets to restore before an event may end.
+     */
+    public static StatusRuntimeException failedPrecondition(String reason, String message, Map<String, String> metadata,
+            PreconditionFailure blockers) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).putAllMetadata(metadata).build();
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(Code.FAILED_PRECONDITION.getNumber()).setMessage(message)
+                .addDetails(Any.pack(info)).addDetails(Any.pack(blockers)).build());
     }
 
     public static StatusRuntimeException notFound(String what, Collection<String> missing) {

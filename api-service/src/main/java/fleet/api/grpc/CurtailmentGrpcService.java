@@ -198,9 +198,9 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
 
     @Override
     public Uni<UpdateCurtailmentEventResponse> updateCurtailmentEvent(UpdateCurtailmentEventRequest request) {
-        return auth.require(Role.OPERATOR).chain(caller -> updater.update(caller, UpdateCurtailment.validate(request, caller))
-                .chain(id -> event(caller, id))
-                .map(event -> UpdateCurtailmentEventResponse.newBuilder().setEvent(event).build()));
+        return auth.require(Role.OPERATOR).chain(caller -> updater.update(caller, UpdateCurtailment.validate(request))
+                .chain(updated -> event(caller, updated.eventId()).map(event -> UpdateCurtailmentEventResponse.newBuilder()
+                        .setEvent(event).addAllChangedFields(updated.changedFields()).build())));
     }
 
     @Override

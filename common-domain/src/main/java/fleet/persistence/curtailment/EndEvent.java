@@ -3,17 +3,22 @@ package fleet.persistence.curtailment;
 import fleet.domain.state.EventState;
 import fleet.domain.state.TargetState;
 import fleet.persistence.GuardedUpdate;
+import fleet.persistence.StateSql;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * The writes of the admin recovery RPCs (SPEC §6.7), run inside the caller's transaction after its checks (row lock,
- * echo, in-flight commands): the event ends, and its open targets end with it, each in one set-based statement. The
- * api-service's AdminRecovery adds the activity row and the NOTIFY; reconciler tests run the same statements, so
- * they test what a real ForceRelease or AdminTerminate leaves behind rather than a copy of it.
+ * echo, {@link #possiblyCurtailed miners that may be asleep}): the event ends, and its open targets end with it, each
+ * in one set-based statement. The api-service's AdminRecovery adds the activity row and the NOTIFY; reconciler tests
+ * run the same statements, so they test what a real ForceRelease or AdminTerminate leaves behind rather than a copy
+ * of it.
  */
 public final class EndEvent {
 
@@ -57,7 +62,55 @@ public final class EndEvent {
                     SELECT count(*)::int AS n FROM closed
                     """);
 
+    /**
+     * The event's open targets whose miner may be asleep because of it: every one except those that never received a
+     * command ({@link StopEvent#UNCOMMANDED}, which Stop resolves without a restore command), counted, with the first
+     * {@code $2} by device identifier.
+     */
+    private static final String POSSIBLY_CURTAILED = StateSql.render("""
+            SELECT count(*)::int AS n,
+                   count(*) FILTER (WHERE t.state IN {TargetState.DISPATCHING, DISPATCHED})::int AS in_flight,
+                   (array_agg(d.identifier ORDER BY d.identifier))[1:$2] AS identifiers,
+                   (array_agg(t.state ORDER BY d.identifier))[1:$2] AS states
+            FROM curtailment_target t JOIN device d ON d.id = t.device_id
+            WHERE t.event_id = $1 AND t.state NOT IN {TargetState.TERMINAL} AND NOT (%s)
+            """.formatted(StopEvent.UNCOMMANDED));
+
     private EndEvent() {
+    }
+
+    /** One target whose miner may be asleep: its device identifier and state. */
+    public record CurtailedTarget(String identifier, TargetState state) {
+    }
+
+    /**
+     * The targets of an event whose miners may be asleep because of it.
+     *
+     * @param count    how many
+     * @param inFlight how many of them have a command in flight (DISPATCHING or DISPATCHED)
+     * @param first    the first few, by device identifier
+     */
+    public record PossiblyCurtailed(int count, int inFlight, List<CurtailedTarget> first) {
+    }
+
+    /**
+     * The open targets whose miner may be asleep (a curtail command was sent, or is being sent, and no restore has
+     * finished): what AdminTerminate must not abandon silently. Run it after locking the event row, so the reconciler
+     * (whose fenced writes take {@code FOR SHARE} on it) cannot dispatch another before the caller commits.
+     *
+     * @param listed how many of them to name (at most)
+     */
+    public static Uni<PossiblyCurtailed> possiblyCurtailed(SqlClient tx, UUID eventId, int listed) {
+        return tx.preparedQuery(POSSIBLY_CURTAILED).execute(Tuple.of(eventId, listed)).map(rows -> {
+            Row r = rows.iterator().next();
+            List<CurtailedTarget> first = new ArrayList<>();
+            String[] identifiers = r.getArrayOfStrings("identifiers");
+            Short[] states = r.getArrayOfShorts("states");
+            for (int i = 0; identifiers != null && i < identifiers.length; i++) {
+                first.add(new CurtailedTarget(identifiers[i], TargetState.fromWire(states[i])));
+            }
+            return new PossiblyCurtailed(r.getInteger("n"), r.getInteger("in_flight"), List.copyOf(first));
+        });
     }
 
     /**

@@ -25,6 +25,14 @@ import java.util.UUID;
  */
 public final class StopEvent {
 
+    /**
+     * A target {@code t} that never received a command: nothing was done to its miner. Every other open target's miner
+     * may be asleep because of the event; Stop restores those, and AdminTerminate refuses while a PENDING event has any
+     * ({@link EndEvent#possiblyCurtailed}).
+     */
+    static final String UNCOMMANDED = "t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL"
+            + " AND t.command_sent_at IS NULL AND t.retry_count = 0";
+
     private static final GuardedUpdate<EventState> BEGIN_RESTORE = GuardedUpdate.event("stop")
             .move(Set.of(EventState.PENDING, EventState.ACTIVE), EventState.RESTORING)
             .sql("""
@@ -47,12 +55,8 @@ public final class StopEvent {
                     WITH reset AS (
                         UPDATE curtailment_target t
                         SET desired_state = {phase},
-                            state = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
-                                              AND t.command_sent_at IS NULL AND t.retry_count = 0
-                                         THEN {to.RESOLVED} ELSE {to.PENDING} END,
-                            resolved_at = CASE WHEN t.state = {TargetState.PENDING} AND t.curtail_dispatched_at IS NULL
-                                                    AND t.command_sent_at IS NULL AND t.retry_count = 0
-                                               THEN now() ELSE t.resolved_at END,
+                            state = CASE WHEN %1$s THEN {to.RESOLVED} ELSE {to.PENDING} END,
+                            resolved_at = CASE WHEN %1$s THEN now() ELSE t.resolved_at END,
                             retry_count = 0, last_error = NULL, next_attempt_at = NULL, command_sent_at = NULL, wave = 0,
                             updated_at = now()
                         WHERE t.event_id = $1 AND t.state {from}
@@ -61,7 +65,7 @@ public final class StopEvent {
                     SELECT count(*) FILTER (WHERE state = {TargetState.PENDING})::int AS restore_pending,
                            count(*) FILTER (WHERE state = {TargetState.RESOLVED})::int AS resolved_uncommanded
                     FROM reset
-                    """);
+                    """.formatted(UNCOMMANDED));
 
     private StopEvent() {
     }

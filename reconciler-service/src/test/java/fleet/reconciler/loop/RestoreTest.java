@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import fleet.domain.state.EventState;
+import fleet.persistence.curtailment.UpdateEvent;
 import fleet.reconciler.ReconcilerHarness;
 import fleet.simulator.CommandRecord;
 import fleet.simulator.Fault;
@@ -90,6 +91,22 @@ class RestoreTest {
                 return t.toInstant();
             }
         }
+    }
+
+    @Test
+    void anUpdateDuringTheRestoreResizesAndRepacesTheWavesNotYetStarted() {
+        List<Integer> miners = IntStream.range(25, 30).boxed().toList();
+        UUID event = activeEvent(miners, "restore_batch_size = 1, restore_batch_interval_sec = 3600");
+        h.stopEvent(event);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND wave = 1 AND state = 5", event) == 1);
+        // left alone, the second wave of one would wait an hour; the update asks for the other four at once
+        assertThat(h.updateEvent(event, new UpdateEvent.Changes(null, null, 4, 0))).isTrue();
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> h.eventState(event) == 4);
+        assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND wave = 2", event)).isEqualTo(4);
+        assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND wave > 2", event)).isZero();
+        assertThat(wakeups(miners)).hasSize(5);
     }
 
     @Test

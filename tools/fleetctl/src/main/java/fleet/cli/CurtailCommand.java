@@ -12,6 +12,7 @@ import fleet.curtailment.v1.ListCurtailmentEventsRequest;
 import fleet.curtailment.v1.ListCurtailmentEventsResponse;
 import fleet.curtailment.v1.StopCurtailmentRequest;
 import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventResponse;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +83,9 @@ public class CurtailCommand {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Change reason, max duration or restore interval of a PENDING or ACTIVE event.")
+            description = {"Change reason, max duration or restore pacing of a PENDING or ACTIVE event;",
+                    "a RESTORING event takes new restore pacing for its remaining waves.",
+                    "Values already in effect change nothing; the fields that did change are printed."})
     public static class Update implements Callable<Integer> {
         @Mixin
         ClientOptions client;
@@ -102,11 +105,15 @@ public class CurtailCommand {
         @Option(names = "--restore-interval", paramLabel = "SECONDS", description = "New seconds between restore waves.")
         Integer restoreInterval;
 
+        @Option(names = "--restore-batch-size", paramLabel = "N",
+                description = "New restore wave size (0..10000, 0 = everything left in one wave).")
+        Integer restoreBatchSize;
+
         @Override
         public Integer call() {
-            if (reason == null && maxDuration == null && restoreInterval == null) {
+            if (reason == null && maxDuration == null && restoreInterval == null && restoreBatchSize == null) {
                 throw new ParameterException(spec.commandLine(),
-                        "nothing to update: give --reason, --max-duration or --restore-interval");
+                        "nothing to update: give --reason, --max-duration, --restore-interval or --restore-batch-size");
             }
             UpdateCurtailmentEventRequest.Builder request = UpdateCurtailmentEventRequest.newBuilder().setEventId(eventId);
             if (reason != null) {
@@ -118,7 +125,19 @@ public class CurtailCommand {
             if (restoreInterval != null) {
                 request.setRestoreBatchIntervalSec(restoreInterval);
             }
-            return run(client, c -> c.curtailment().updateCurtailmentEvent(request.build()).getEvent());
+            if (restoreBatchSize != null) {
+                request.setRestoreBatchSize(restoreBatchSize);
+            }
+            try (ClientOptions c = client) {
+                UpdateCurtailmentEventResponse response = c.curtailment().updateCurtailmentEvent(request.build());
+                printEvent(c, response.getEvent());
+                if (!c.json()) {
+                    c.out().println(response.getChangedFieldsCount() == 0 ? "nothing changed: every value was already in effect"
+                            : "changed: " + String.join(", ", response.getChangedFieldsList()));
+                    c.out().flush();
+                }
+                return 0;
+            }
         }
     }
 
@@ -230,7 +249,8 @@ public class CurtailCommand {
     }
 
     @Command(name = "terminate", mixinStandardHelpOptions = true,
-            description = {"ADMIN, session only: end a PENDING (nothing in flight) or RESTORING event as CANCELLED or FAILED.",
+            description = {"ADMIN, session only: end a PENDING or RESTORING event as CANCELLED or FAILED.",
+                    "Refused while a PENDING event's miners may be asleep (stop or release it instead).",
                     "Its open targets end RESTORE_FAILED: check those miners."})
     public static class Terminate implements Callable<Integer> {
         @Mixin

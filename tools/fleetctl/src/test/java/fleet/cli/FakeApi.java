@@ -13,6 +13,8 @@ import fleet.curtailment.v1.StartCurtailmentRequest;
 import fleet.curtailment.v1.StartCurtailmentResponse;
 import fleet.curtailment.v1.StopCurtailmentRequest;
 import fleet.curtailment.v1.StopCurtailmentResponse;
+import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventResponse;
 import fleet.curtailment.v1.WatchCurtailmentEventRequest;
 import fleet.curtailment.v1.WatchCurtailmentEventResponse;
 import io.grpc.Metadata;
@@ -41,6 +43,7 @@ final class FakeApi implements AutoCloseable {
     volatile StopCurtailmentResponse stopResponse = StopCurtailmentResponse.getDefaultInstance();
     volatile StartCurtailmentResponse startResponse = StartCurtailmentResponse.getDefaultInstance();
     volatile GetCurtailmentEventResponse getResponse = GetCurtailmentEventResponse.getDefaultInstance();
+    volatile UpdateCurtailmentEventResponse updateResponse = UpdateCurtailmentEventResponse.getDefaultInstance();
     volatile AdminTerminateEventResponse terminateResponse = AdminTerminateEventResponse.getDefaultInstance();
     volatile List<WatchCurtailmentEventResponse> watchMessages = List.of();
 
@@ -100,6 +103,12 @@ final class FakeApi implements AutoCloseable {
         public void getCurtailmentEvent(GetCurtailmentEventRequest request,
                 StreamObserver<GetCurtailmentEventResponse> observer) {
             answer(request, getResponse, observer);
+        }
+
+        @Override
+        public void updateCurtailmentEvent(UpdateCurtailmentEventRequest request,
+                StreamObserver<UpdateCurtailmentEventResponse> observer) {
+            answer(request, updateResponse, observer);
         }
 
         @Override

@@ -22,6 +22,8 @@ import fleet.curtailment.v1.StopCurtailmentResponse;
 import fleet.curtailment.v1.TargetRollup;
 import fleet.curtailment.v1.TargetStateCount;
 import fleet.curtailment.v1.AdminTerminateEventRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventRequest;
+import fleet.curtailment.v1.UpdateCurtailmentEventResponse;
 import fleet.curtailment.v1.WatchCurtailmentEventResponse;
 import io.grpc.protobuf.StatusProto;
 import java.io.PrintWriter;
@@ -105,6 +107,25 @@ class FleetCtlCommandTest {
                 .setEventId(EVENT).setForce(true).setReason("breaker trip").build());
         assertThat(api.authorizations).containsExactly("Bearer fk_test_token");
         assertThat(r.out()).contains("RESTORING", "3 (PENDING 3)");
+    }
+
+    @Test
+    void updateSendsOnlyTheGivenFieldsAndPrintsWhatChanged() {
+        CurtailmentEvent restoring = event(CurtailmentEventState.CURTAILMENT_EVENT_STATE_RESTORING, 0,
+                count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_PENDING, 3));
+        api.updateResponse = UpdateCurtailmentEventResponse.newBuilder().setEvent(restoring)
+                .addChangedFields("restore_batch_size").build();
+
+        Run r = run("curtail", "update", EVENT, "--restore-batch-size", "50", "--restore-interval", "30");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(api.requests(UpdateCurtailmentEventRequest.class)).containsExactly(UpdateCurtailmentEventRequest
+                .newBuilder().setEventId(EVENT).setRestoreBatchIntervalSec(30).setRestoreBatchSize(50).build());
+        assertThat(r.out()).contains("RESTORING", "changed: restore_batch_size");
+
+        api.updateResponse = UpdateCurtailmentEventResponse.newBuilder().setEvent(restoring).build();
+        assertThat(run("curtail", "update", EVENT, "--restore-batch-size", "50").out())
+                .contains("nothing changed: every value was already in effect");
     }
 
     @Test
