@@ -291,6 +291,28 @@ public final class TestFleet {
                 eventId, eventId);
     }
 
+    /**
+     * A CURTAIL / RESTORE command of the event as the reconciler records it ({@code curtailment_command_log}, the
+     * event's creator copied from the event), sent {@code secondsAgo} seconds ago and answered 50 ms later.
+     *
+     * @param code the firmware's reply code, or null (no reply)
+     */
+    public void logCommand(String eventId, String identifier, String action, int attempt, String outcome,
+            String refusal, Integer code, String detail, int secondsAgo) {
+        int n = update("""
+                INSERT INTO curtailment_command_log (org_id, event_id, device_id, action, attempt, outcome, refusal_reason,
+                    reply_code, detail, source_actor_type, source_actor_id, created_by_user_id, replica, sent_at, finished_at)
+                SELECT e.org_id, e.id, d.id, ?, ?, ?, ?, ?, ?, e.source_actor_type, e.source_actor_id,
+                       e.created_by_user_id, 'reconciler-a', now() - make_interval(secs => ?),
+                       now() - make_interval(secs => ?) + interval '50 milliseconds'
+                FROM curtailment_event e JOIN device d ON d.org_id = e.org_id AND d.identifier = ?
+                WHERE e.id = ?::uuid
+                """, action, attempt, outcome, refusal, code, detail, secondsAgo, secondsAgo, identifier, eventId);
+        if (n != 1) {
+            throw new IllegalStateException("no such event or device: " + eventId + " / " + identifier);
+        }
+    }
+
     // ---- SQL --------------------------------------------------------------------------------------------------
 
     /** Runs a statement with positional parameters; returns the rows it changed. */

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param reason   why it was refused; non-null exactly when {@code kind == REFUSED}
  * @param detail   human-readable detail (firmware code and message, timeout phase …); may be null
  * @param rawReply bounded raw bytes for {@code PROTOCOL_ERROR} (and firmware errors); may be null
+ * @param replyCode the firmware's {@code STATUS} code when it answered with an envelope (LuxOS 335 "Curtailment
+ *                  command sent", cgminer 45 "Access denied" …); null when no envelope arrived (unreachable, timeout)
  */
-public record CommandOutcome(Kind kind, RefusalReason reason, String detail, RawReply rawReply) {
+public record CommandOutcome(Kind kind, RefusalReason reason, String detail, RawReply rawReply, Integer replyCode) {
 
     /** The outcome kinds (SPEC §7.1). */
     public enum Kind {
@@ -46,6 +48,11 @@ public record CommandOutcome(Kind kind, RefusalReason reason, String detail, Raw
 
     private static final CommandOutcome ACCEPTED = new CommandOutcome(Kind.ACCEPTED, null, null, null);
     private static final CommandOutcome ALREADY = new CommandOutcome(Kind.ALREADY_IN_STATE, null, null, null);
+
+    /** An outcome without a firmware reply code. */
+    public CommandOutcome(Kind kind, RefusalReason reason, String detail, RawReply rawReply) {
+        this(kind, reason, detail, rawReply, null);
+    }
 
     public CommandOutcome {
         Objects.requireNonNull(kind, "kind");
@@ -110,6 +117,11 @@ public record CommandOutcome(Kind kind, RefusalReason reason, String detail, Raw
             return call.outcome();
         }
         return protocolError("unexpected driver failure: " + failure, null);
+    }
+
+    /** The same outcome carrying the firmware's {@code STATUS} code (null keeps none). */
+    public CommandOutcome withReplyCode(Integer code) {
+        return Objects.equals(code, replyCode) ? this : new CommandOutcome(kind, reason, detail, rawReply, code);
     }
 
     /** Shorthand for {@code kind().succeeded()}. */

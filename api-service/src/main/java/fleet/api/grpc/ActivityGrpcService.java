@@ -8,7 +8,12 @@ import fleet.api.error.Violations;
 import fleet.api.paging.PageKey;
 import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
+import fleet.api.app.CommandHistory;
 import fleet.curtailment.v1.ActivityEntry;
+import fleet.curtailment.v1.CommandHistoryEntry;
+import fleet.curtailment.v1.CommandSource;
+import fleet.curtailment.v1.ListCommandHistoryRequest;
+import fleet.curtailment.v1.ListCommandHistoryResponse;
 import fleet.curtailment.v1.ListActivityRequest;
 import fleet.curtailment.v1.ListActivityResponse;
 import fleet.curtailment.v1.MutinyActivityServiceGrpc;
@@ -30,7 +35,11 @@ import java.util.regex.Pattern;
 
 /**
  * ActivityService (SPEC §7.5): the audit trail, newest first ({@code occurred_at DESC, id DESC}), filtered by event,
- * device, types and a time range, paged per AIP-158 with tokens bound to the filters. Role: VIEWER.
+ * device, types and a time range, paged per AIP-158 with tokens bound to the filters; and the command history of a
+ * device or an event (D37). Role: VIEWER.
+ *
+ * <p>A device filter matches the rows about that one device and the event-level {@code curtailment_*} rows of every
+ * event that sent the device a command (D37).
  */
 @GrpcService
 public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServiceImplBase {
@@ -44,7 +53,11 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
             FROM activity_log a
             WHERE a.org_id = $1
               AND ($2::uuid IS NULL OR a.event_id = $2)
-              AND ($3::text IS NULL OR a.device_id IN (SELECT d.id FROM device d WHERE d.org_id = $1 AND d.identifier = $3))
+              AND ($3::text IS NULL
+                   OR a.device_id IN (SELECT d.id FROM device d WHERE d.org_id = $1 AND d.identifier = $3)
+                   OR (a.device_id IS NULL AND a.type LIKE 'curtailment\\_%' AND a.event_id IN (
+                           SELECT l.event_id FROM curtailment_command_log l JOIN device d ON d.id = l.device_id
+                           WHERE l.org_id = $1 AND d.org_id = $1 AND d.identifier = $3)))
               AND (cardinality($4::text[]) = 0 OR a.type = ANY($4))
               AND ($5::timestamptz IS NULL OR a.occurred_at >= $5)
               AND ($6::timestamptz IS NULL OR a.occurred_at < $6)
@@ -97,6 +110,87 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
                         return out.build();
                     });
         });
+    }
+
+    /** Every command that touched a miner, per device or per event, newest first (D37). Role: VIEWER. */
+    @Override
+    public Uni<ListCommandHistoryResponse> listCommandHistory(ListCommandHistoryRequest request) {
+        return auth.require(Role.VIEWER).chain(caller -> {
+            Violations v = new Violations();
+            String identifier = v.text("device_identifier", request.getDeviceIdentifier(), 128);
+            UUID deviceId = v.uuid("device_id", request.getDeviceId(), false);
+            UUID eventId = v.uuid("event_id", request.getEventId(), false);
+            if (!request.getDeviceIdentifier().isEmpty() && !request.getDeviceId().isEmpty()) {
+                v.add("device_id", "set device_identifier or device_id, not both");
+            }
+            if (request.getDeviceIdentifier().isEmpty() && request.getDeviceId().isEmpty()
+                    && request.getEventId().isEmpty()) {
+                v.add("device_identifier", "one of device_identifier, device_id or event_id is required");
+            }
+            OffsetDateTime from = request.hasFrom() ? time(v, "from", request.getFrom()) : null;
+            OffsetDateTime to = request.hasTo() ? time(v, "to", request.getTo()) : null;
+            if (from != null && to != null && !from.isBefore(to)) {
+                v.add("to", "must be after from");
+            }
+            int pageSize = PageTokens.pageSize(v.int32("page_size", request.getPageSize()));
+            v.throwIfAny();
+            return CommandHistory.list(pool, new CommandHistory.Query(caller.orgId(), identifier, deviceId, eventId,
+                            from, to, pageSize, request.getPageToken()))
+                    .map(page -> {
+                        ListCommandHistoryResponse.Builder out = ListCommandHistoryResponse.newBuilder()
+                                .setNextPageToken(page.nextPageToken());
+                        page.rows().forEach(r -> out.addEntries(historyEntry(r)));
+                        return out.build();
+                    });
+        });
+    }
+
+    private static CommandHistoryEntry historyEntry(Row r) {
+        boolean curtailment = "c".equals(r.getString("src"));
+        CommandHistoryEntry.Builder e = CommandHistoryEntry.newBuilder()
+                .setEntryId(r.getString("src") + "-" + r.getString("entry"))
+                .setSource(curtailment ? CommandSource.COMMAND_SOURCE_CURTAILMENT : CommandSource.COMMAND_SOURCE_OPERATOR)
+                .setOccurredAt(ProtoTime.of(r.getOffsetDateTime("at")))
+                .setDeviceId(r.getUUID("device_id").toString())
+                .setDeviceIdentifier(r.getString("identifier"))
+                .setAction(r.getString("action"))
+                .setActorType(EventMapping.actor(r.getString("actor_type")))
+                .setActorId(r.getString("actor_id"))
+                .setAttempt(r.getInteger("attempt"))
+                .setOutcome(r.getString("outcome"));
+        OffsetDateTime sent = r.getOffsetDateTime("sent_at");
+        if (sent != null) {
+            e.setSentAt(ProtoTime.of(sent));
+        }
+        OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+        if (finished != null) {
+            e.setFinishedAt(ProtoTime.of(finished));
+        }
+        UUID event = r.getUUID("event_id");
+        if (event != null) {
+            e.setEventId(event.toString())
+                    .setEventCreatorType(EventMapping.actor(r.getString("source_actor_type")))
+                    .setEventCreatorId(r.getString("source_actor_id"))
+                    .setEventCreatedByUserId(r.getUUID("created_by_user_id").toString());
+            if (r.getString("event_reason") != null) {
+                e.setEventReason(r.getString("event_reason"));
+            }
+        }
+        Integer code = r.getInteger("reply_code");
+        if (code != null) {
+            e.setReplyCode(code);
+        }
+        setIfPresent(r.getString("refusal_reason"), e::setRefusalReason);
+        setIfPresent(r.getString("detail"), e::setDetail);
+        setIfPresent(r.getString("replica"), e::setReplica);
+        setIfPresent(r.getString("reason"), e::setReason);
+        return e.build();
+    }
+
+    private static void setIfPresent(String value, java.util.function.Consumer<String> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     private static List<String> types(Violations v, List<String> raw) {

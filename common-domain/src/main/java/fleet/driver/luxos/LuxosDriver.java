@@ -170,6 +170,10 @@ public final class LuxosDriver implements MinerDriver {
      * ALREADY_IN_STATE; everything else keeps its generic meaning.
      */
     static CommandOutcome interpretWriteReply(CgminerReply reply) {
+        return interpret(reply).withReplyCode(reply.status().code());
+    }
+
+    private static CommandOutcome interpret(CgminerReply reply) {
         if (reply.ok()) {
             String action = LenientValues.asText(reply.first("CURTAIL").get("Action"));
             String detail = reply.status().describe();

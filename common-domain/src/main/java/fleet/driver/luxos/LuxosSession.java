@@ -80,7 +80,8 @@ final class LuxosSession {
     private static CommandOutcome logonFailure(CgminerReply reply) {
         CommandOutcome generic = StatusOutcomes.failureOf(reply);
         if (generic.kind() == CommandOutcome.Kind.REFUSED && generic.reason() == RefusalReason.REJECTED) {
-            return CommandOutcome.refused(RefusalReason.AUTH, "logon refused: " + reply.status().describe());
+            return CommandOutcome.refused(RefusalReason.AUTH, "logon refused: " + reply.status().describe())
+                    .withReplyCode(reply.status().code());
         }
         return generic;
     }

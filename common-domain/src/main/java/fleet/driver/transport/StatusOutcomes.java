@@ -28,13 +28,17 @@ public final class StatusOutcomes {
     public static CommandOutcome of(CgminerReply reply) {
         StatusEntry status = reply.status();
         if (status.ok()) {
-            return CommandOutcome.accepted(status.describe());
+            return CommandOutcome.accepted(status.describe()).withReplyCode(status.code());
         }
         return failureOf(reply);
     }
 
-    /** The failure kind of an error envelope ({@code E}, {@code F}, or none at all). */
+    /** The failure kind of an error envelope ({@code E}, {@code F}, or none at all), with the firmware's code. */
     public static CommandOutcome failureOf(CgminerReply reply) {
+        return kindOf(reply).withReplyCode(reply.status().code());
+    }
+
+    private static CommandOutcome kindOf(CgminerReply reply) {
         StatusEntry status = reply.status();
         String detail = status.describe();
         if ("?".equals(status.status())) {

@@ -60,13 +60,18 @@ public final class CurtailPhase {
             RETURNING first_dispatched_at = now() AS first, created_at, now() AS db_now
             """;
 
-    /** Outcomes: accepted → DISPATCHED; a failure consumes budget at once → PENDING / UNAVAILABLE / CURTAIL_FAILED. */
+    /**
+     * Outcomes: accepted → DISPATCHED; a failure consumes budget at once → PENDING / UNAVAILABLE / CURTAIL_FAILED. The
+     * same statement writes the batch's audit rows ({@link CommandLog}).
+     */
     private static final GuardedUpdate<TargetState> OUTCOMES = GuardedUpdate.target("curtail-outcomes", DesiredState.CURTAILED)
             .move(TargetState.DISPATCHING, TargetState.DISPATCHED)
             .move(TargetState.DISPATCHING, TargetState.CURTAIL_FAILED)
             .move(TargetState.DISPATCHING, TargetState.UNAVAILABLE)
             .move(TargetState.DISPATCHING, TargetState.PENDING)
-            .sql("""
+            .sql("WITH u AS (SELECT * FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::text[], "
+                    + CommandLog.unnestArguments(6) + ") AS u(id, ok, unreachable, err, " + CommandLog.UNNEST_COLUMNS
+                    + ")),\n" + CommandLog.insert("CURTAIL", 12) + """
                     UPDATE curtailment_target t SET
                         state = CASE WHEN u.ok THEN {to.DISPATCHED} WHEN t.retry_count + 1 >= $2 THEN {to.CURTAIL_FAILED}
                                      WHEN u.unreachable THEN {to.UNAVAILABLE} ELSE {to.PENDING} END,
@@ -78,7 +83,7 @@ public final class CurtailPhase {
                         next_attempt_at = CASE WHEN u.ok THEN NULL
                                                ELSE now() + make_interval(secs => least(10, power(2, t.retry_count))::int) END,
                         updated_at = now()
-                    FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::text[]) AS u(id, ok, unreachable, err)
+                    FROM u
                     WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
                     RETURNING t.state
                     """);
@@ -231,10 +236,12 @@ public final class CurtailPhase {
         List<Boolean> ok = new ArrayList<>();
         List<Boolean> unreachable = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        CommandLog.Columns log = new CommandLog.Columns();
         for (MinerCalls.Sent s : sent) {
             if (s.outcome() == null) {
                 continue; // not sent: the row stays DISPATCHING and is re-sent by whoever drives the event next
             }
+            log.add(s);
             ids.add(s.target().id());
             ok.add(s.outcome().succeeded());
             unreachable.add(s.outcome().kind() == fleet.driver.CommandOutcome.Kind.UNREACHABLE);
@@ -243,9 +250,12 @@ public final class CurtailPhase {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        List<Object> params = new ArrayList<>(Arrays.asList(ids.toArray(Long[]::new), e.curtailBudget(),
+                ok.toArray(Boolean[]::new), unreachable.toArray(Boolean[]::new), errors.toArray(String[]::new)));
+        params.addAll(log.arrays());
+        params.add(fencing.nodeId());
         return fencing.write(e.id(), epoch, List.of(), "curtail-outcomes", tx -> tx.preparedQuery(OUTCOMES.sql())
-                        .execute(Tuple.from(Arrays.asList(ids.toArray(Long[]::new), e.curtailBudget(),
-                                ok.toArray(Boolean[]::new), unreachable.toArray(Boolean[]::new), errors.toArray(String[]::new))))
+                        .execute(Tuple.from(params))
                         .invoke(rows -> rows.forEach(r -> {
                             if (r.getShort("state") == TargetState.CURTAIL_FAILED.wire()) {
                                 meters.counter(MetricNames.CURTAIL_FAILURES).increment();

@@ -15,15 +15,31 @@ import java.util.Set;
  */
 public final class EventTransitions {
 
-    /** PENDING → ACTIVE: nothing left in flight or waiting, at least one CONFIRMED. */
+    /**
+     * PENDING → ACTIVE: nothing left in flight or waiting, at least one CONFIRMED. The same statement writes the
+     * {@code curtailment_active} activity row (actor {@code system}, the replica) with the counts and the confirmed kW.
+     */
     private static final GuardedUpdate<EventState> ACTIVATE = GuardedUpdate.event("activate")
             .move(EventState.PENDING, EventState.ACTIVE)
             .sql("""
-                    UPDATE curtailment_event SET state = {to}, started_at = now(), updated_at = now()
-                    WHERE id = $1 AND state {from}
-                      AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
-                                      AND state IN {TargetState.PENDING, DISPATCHED, DRIFTED, DISPATCHING, UNAVAILABLE})
-                      AND EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state = {TargetState.CONFIRMED})
+                    WITH moved AS (
+                        UPDATE curtailment_event SET state = {to}, started_at = now(), updated_at = now()
+                        WHERE id = $1 AND state {from}
+                          AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                          AND state IN {TargetState.PENDING, DISPATCHED, DRIFTED, DISPATCHING, UNAVAILABLE})
+                          AND EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1 AND state = {TargetState.CONFIRMED})
+                        RETURNING org_id
+                    )
+                    INSERT INTO activity_log (org_id, type, actor_type, actor_id, event_id, metadata)
+                    SELECT m.org_id, 'curtailment_active', 'system', $2, $1, jsonb_build_object(
+                               'targets', c.targets, 'confirmed', c.confirmed, 'curtail_failed', c.failed,
+                               'confirmed_reduction_kw', round((c.confirmed_w / 1000.0)::numeric, 3))
+                    FROM moved m, (SELECT count(*) AS targets,
+                                          count(*) FILTER (WHERE state = {TargetState.CONFIRMED}) AS confirmed,
+                                          count(*) FILTER (WHERE state = {TargetState.CURTAIL_FAILED}) AS failed,
+                                          coalesce(sum(baseline_power_w) FILTER (WHERE state = {TargetState.CONFIRMED}), 0)
+                                              AS confirmed_w
+                                   FROM curtailment_target WHERE event_id = $1) c
                     """);
 
     /** Every target of a PENDING event failed to curtail. */
@@ -71,15 +87,33 @@ public final class EventTransitions {
             .move(EventState.RESTORING, EventState.COMPLETED)
             .move(EventState.RESTORING, EventState.COMPLETED_WITH_FAILURES)
             .sql("""
-                    UPDATE curtailment_event SET
-                        state = CASE WHEN EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
-                                                  AND state = {TargetState.RESTORE_FAILED})
-                                      OR end_reason = $2 THEN {to.COMPLETED_WITH_FAILURES} ELSE {to.COMPLETED} END,
-                        ended_at = now(), updated_at = now()
-                    WHERE id = $1 AND state {from}
-                      AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
-                                      AND state NOT IN {TargetState.TERMINAL})
-                    RETURNING state
+                    WITH moved AS (
+                        UPDATE curtailment_event SET
+                            state = CASE WHEN EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                                      AND state = {TargetState.RESTORE_FAILED})
+                                          OR end_reason = $2 THEN {to.COMPLETED_WITH_FAILURES} ELSE {to.COMPLETED} END,
+                            ended_at = now(), updated_at = now()
+                        WHERE id = $1 AND state {from}
+                          AND NOT EXISTS (SELECT 1 FROM curtailment_target WHERE event_id = $1
+                                          AND state NOT IN {TargetState.TERMINAL})
+                        RETURNING org_id, state, end_reason, restore_initiated_by
+                    ),
+                    logged AS (
+                        INSERT INTO activity_log (org_id, type, actor_type, actor_id, event_id, metadata)
+                        SELECT m.org_id, CASE WHEN m.state = {EventState.COMPLETED} THEN 'curtailment_completed'
+                                              ELSE 'curtailment_completed_with_failures' END,
+                               'system', $3, $1, jsonb_strip_nulls(jsonb_build_object(
+                                   'targets', c.targets, 'resolved', c.resolved, 'restore_failed', c.restore_failed,
+                                   'released', c.released, 'never_curtailed', c.never_curtailed,
+                                   'restore_initiated_by', m.restore_initiated_by, 'end_reason', m.end_reason))
+                        FROM moved m, (SELECT count(*) AS targets,
+                                              count(*) FILTER (WHERE state = {TargetState.RESOLVED}) AS resolved,
+                                              count(*) FILTER (WHERE state = {TargetState.RESTORE_FAILED}) AS restore_failed,
+                                              count(*) FILTER (WHERE state = {TargetState.RELEASED}) AS released,
+                                              count(*) FILTER (WHERE curtail_completed_at IS NULL) AS never_curtailed
+                                       FROM curtailment_target WHERE event_id = $1) c
+                    )
+                    SELECT state FROM moved
                     """);
 
     public static final String REASON_MAX_DURATION = "max duration elapsed";
@@ -95,7 +129,7 @@ public final class EventTransitions {
 
     public Uni<Void> activate(EventSnapshot e, long epoch) {
         return fencing.write(e.id(), epoch, List.of(EventState.PENDING.wire()), "activate",
-                tx -> tx.preparedQuery(ACTIVATE.sql()).execute(Tuple.of(e.id()))).replaceWithVoid();
+                tx -> tx.preparedQuery(ACTIVATE.sql()).execute(Tuple.of(e.id(), fencing.nodeId()))).replaceWithVoid();
     }
 
     /** When every target of a PENDING event failed, restore them all (a miner that never confirmed may be asleep). */
@@ -132,6 +166,7 @@ public final class EventTransitions {
 
     public Uni<Void> completeRestore(EventSnapshot e, long epoch) {
         return fencing.write(e.id(), epoch, List.of(EventState.RESTORING.wire()), "complete",
-                tx -> tx.preparedQuery(COMPLETE.sql()).execute(Tuple.of(e.id(), REASON_ALL_FAILED))).replaceWithVoid();
+                tx -> tx.preparedQuery(COMPLETE.sql()).execute(Tuple.of(e.id(), REASON_ALL_FAILED, fencing.nodeId())))
+                .replaceWithVoid();
     }
 }

@@ -8,6 +8,7 @@ import fleet.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,16 @@ import java.util.function.Supplier;
  */
 public final class MinerCalls {
 
-    /** The result of one command: {@code outcome} is null when the command was not sent (the event moved on). */
-    public record Sent(TargetRef target, CommandOutcome outcome) {
+    /**
+     * The result of one command: {@code outcome} is null when the command was not sent (the event moved on). The
+     * times are database time as estimated from this process ({@link DbClock}): when the command was handed to the
+     * driver and when its outcome came back; null when not sent.
+     */
+    public record Sent(TargetRef target, CommandOutcome outcome, Instant sentAt, Instant answeredAt) {
+
+        static Sent notSent(TargetRef target) {
+            return new Sent(target, null, null, null);
+        }
     }
 
     private final io.vertx.core.Vertx vertx;
@@ -57,7 +66,7 @@ public final class MinerCalls {
         AtomicBoolean first = new AtomicBoolean(true);
         return stillWanted.get().chain(wanted -> {
             if (!wanted || cancelled.getAsBoolean()) {
-                return Uni.createFrom().item(targets.stream().map(t -> new Sent(t, null)).toList());
+                return Uni.createFrom().item(targets.stream().map(t -> Sent.notSent(t)).toList());
             }
             long timer = vertx.setPeriodic(200, id -> stillWanted.get().subscribe().with(
                     w -> {
@@ -68,16 +77,17 @@ public final class MinerCalls {
             return Multi.createFrom().iterable(targets)
                     .onItem().transformToUni(t -> Uni.createFrom().deferred(() -> {
                         if (stop.get() || cancelled.getAsBoolean()) {
-                            return Uni.createFrom().item(new Sent(t, null));
+                            return Uni.createFrom().item(Sent.notSent(t));
                         }
                         if (first.compareAndSet(true, false)) {
                             onFirstSend.run();
                         }
+                        Instant sentAt = clock.now();
                         return command.apply(t)
                                 .onFailure().recoverWithItem(CommandOutcome::fromFailure)
                                 .invoke(o -> meters.counter(MetricNames.MINER_COMMANDS, "command", commandName,
                                         "outcome", o.kind().name().toLowerCase(Locale.ROOT)).increment())
-                                .map(o -> new Sent(t, o));
+                                .map(o -> new Sent(t, o, sentAt, clock.now()));
                     }))
                     .merge(window)
                     .collect().asList()

@@ -83,7 +83,9 @@ public final class RestorePhase {
             .move(TargetState.DISPATCHING, TargetState.RESTORE_FAILED)
             .move(TargetState.DISPATCHING, TargetState.UNAVAILABLE)
             .move(TargetState.DISPATCHING, TargetState.PENDING)
-            .sql("""
+            .sql("WITH u AS (SELECT * FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::bool[], $6::text[], "
+                    + CommandLog.unnestArguments(7) + ") AS u(id, ok, done, unreachable, err, " + CommandLog.UNNEST_COLUMNS
+                    + ")),\n" + CommandLog.insert("RESTORE", 13) + """
                     UPDATE curtailment_target t SET
                         state = CASE WHEN u.done THEN {to.RESOLVED} WHEN u.ok THEN {to.DISPATCHED}
                                      WHEN t.retry_count + 1 >= $2 THEN {to.RESTORE_FAILED}
@@ -98,7 +100,7 @@ public final class RestorePhase {
                         next_attempt_at = CASE WHEN u.ok THEN NULL
                                                ELSE now() + make_interval(secs => least(30, power(2, t.retry_count))::int) END,
                         updated_at = now()
-                    FROM unnest($1::bigint[], $3::bool[], $4::bool[], $5::bool[], $6::text[]) AS u(id, ok, done, unreachable, err)
+                    FROM u
                     WHERE t.id = u.id AND t.state {from} AND t.desired_state = {phase}
                     RETURNING t.state
                     """);
@@ -228,10 +230,12 @@ public final class RestorePhase {
         List<Boolean> done = new ArrayList<>();
         List<Boolean> unreachable = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        CommandLog.Columns log = new CommandLog.Columns();
         for (MinerCalls.Sent s : sent) {
             if (s.outcome() == null) {
                 continue;
             }
+            log.add(s);
             CommandOutcome o = s.outcome();
             ids.add(s.target().id());
             ok.add(o.succeeded());
@@ -243,10 +247,13 @@ public final class RestorePhase {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        List<Object> params = new ArrayList<>(Arrays.asList(ids.toArray(Long[]::new), e.restoreBudget(),
+                ok.toArray(Boolean[]::new), done.toArray(Boolean[]::new), unreachable.toArray(Boolean[]::new),
+                errors.toArray(String[]::new)));
+        params.addAll(log.arrays());
+        params.add(fencing.nodeId());
         return fencing.write(e.id(), epoch, List.of(), "restore-outcomes", tx -> tx.preparedQuery(OUTCOMES.sql())
-                        .execute(Tuple.from(Arrays.asList(ids.toArray(Long[]::new), e.restoreBudget(),
-                                ok.toArray(Boolean[]::new), done.toArray(Boolean[]::new),
-                                unreachable.toArray(Boolean[]::new), errors.toArray(String[]::new))))
+                        .execute(Tuple.from(params))
                         .invoke(rows -> rows.forEach(r -> {
                             if (r.getShort("state") == TargetState.RESTORE_FAILED.wire()) {
                                 meters.counter(MetricNames.RESTORE_FAILURES).increment();

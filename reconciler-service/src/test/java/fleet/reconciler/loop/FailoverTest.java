@@ -75,6 +75,13 @@ class FailoverTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> a.isReady());
         assertThat(snapshot(event)).isEqualTo(fingerprint);
         assertThat(h.count("SELECT count(*) FROM curtailment_target WHERE event_id = ? AND state = 3", event)).isEqualTo(confirmedBefore);
+        // the audit trail (D37) is written with the outcomes: nothing of the fenced owner's, one row per miner of B's
+        assertThat(h.count("SELECT count(*) FROM curtailment_command_log WHERE event_id = ? AND replica = 'failover-a'",
+                event)).isZero();
+        assertThat(h.count("SELECT count(*) FROM curtailment_command_log WHERE event_id = ? AND replica = 'failover-b'"
+                + " AND action = 'CURTAIL' AND attempt = 1 AND outcome = 'ACCEPTED'", event)).isEqualTo(100);
+        assertThat(h.count("SELECT count(DISTINCT device_id) FROM curtailment_command_log WHERE event_id = ?", event))
+                .isEqualTo(100);
 
         List<Write> writes = new ArrayList<>(log);
         writes.removeIf(w -> !w.event().equals(event));

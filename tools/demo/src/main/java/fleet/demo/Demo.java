@@ -239,8 +239,36 @@ public final class Demo implements Callable<Integer> {
         curtailment.stopCurtailment(StopCurtailmentRequest.newBuilder().setEventId(eventId).setReason("demo: price back").build());
         CurtailmentEvent done = watch(curtailment, eventId, CurtailmentEventState.CURTAILMENT_EVENT_STATE_COMPLETED, targetKw);
         Duration restore = Duration.between(stopAt, Instant.now());
+        audit(channel, creds, curtailment, eventId, apiPort);
         return new Summary(miners, fleetKw[0], targetKw, active.getRollup().getConfirmedReductionKw(), trueBefore - trueDuring,
                 commanded, confirmed, restore, done.getState().name());
+    }
+
+    /**
+     * The audit trail of one miner of the event (D37): who put it to sleep, when, why, and who woke it — and the one
+     * fleetctl command that shows the same.
+     */
+    private void audit(ManagedChannel channel, CallCredentials creds,
+            CurtailmentServiceGrpc.CurtailmentServiceBlockingStub curtailment, String eventId, int apiPort) {
+        var targets = curtailment.withDeadlineAfter(Duration.ofSeconds(10)).getCurtailmentEvent(
+                GetCurtailmentEventRequest.newBuilder().setEventId(eventId).setTargetPageSize(1).build()).getTargetsList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        String miner = targets.get(0).getDeviceIdentifier();
+        step("Audit: what touched " + miner);
+        var history = fleet.curtailment.v1.ActivityServiceGrpc.newBlockingStub(channel).withCallCredentials(creds)
+                .withDeadlineAfter(Duration.ofSeconds(10)).listCommandHistory(
+                        fleet.curtailment.v1.ListCommandHistoryRequest.newBuilder().setDeviceIdentifier(miner).build());
+        for (var e : history.getEntriesList()) {
+            out.printf("  %s  %-8s %s%s attempt %d, event %s (\"%s\", started by %s %s)%n",
+                    Instant.ofEpochSecond(e.getOccurredAt().getSeconds(), e.getOccurredAt().getNanos()), e.getAction(),
+                    e.getOutcome(), e.hasReplyCode() ? " (" + e.getReplyCode() + ")" : "", e.getAttempt(), e.getEventId(),
+                    e.getEventReason(), e.getEventCreatorType().name().replace("ACTOR_TYPE_", "").toLowerCase(),
+                    e.getEventCreatorId());
+        }
+        out.println("  the same from a shell: fleetctl devices history " + miner + " --server 127.0.0.1:" + apiPort
+                + " (token: FLEET_TOKEN)");
     }
 
     /** Follows the event until it reaches {@code until} (or any terminal state), drawing a progress line. */

@@ -32,6 +32,11 @@ class DemoTest {
         String output = buffer.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("==> Summary").contains("final state                 CURTAILMENT_EVENT_STATE_COMPLETED");
+        // D37: one miner's audit trail, sleep and wake-up with the firmware's reply, and the fleetctl command for it
+        assertThat(output).contains("==> Audit: what touched sim-")
+                .containsPattern("CURTAIL +ACCEPTED \\(335\\) attempt 1, event [0-9a-f-]{36} \\(\"demo: price spike\", started by api_key ")
+                .containsPattern("RESTORE +ACCEPTED \\(335\\) attempt 1")
+                .contains("fleetctl devices history sim-");
         Demo.Summary s = demo.summary();
         assertThat(s.shedKwConfirmed()).isGreaterThanOrEqualTo(s.targetKw() * 0.98);
         assertThat(s.shedKwTrue()).isGreaterThan(s.targetKw() * 0.9);

@@ -120,6 +120,11 @@ public class ClientOptions implements AutoCloseable {
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    fleet.curtailment.v1.ActivityServiceGrpc.ActivityServiceBlockingStub activity() {
+        return fleet.curtailment.v1.ActivityServiceGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public synchronized void close() {
         if (channel != null) {

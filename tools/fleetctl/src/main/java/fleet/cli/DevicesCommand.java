@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code fleetctl devices register|list}: the InventoryService's devices. */
-@Command(name = "devices", mixinStandardHelpOptions = true, description = "Register and list devices.",
-        subcommands = {DevicesCommand.Register.class, DevicesCommand.ListDevices.class})
+/** {@code fleetctl devices register|list|history}: the InventoryService's devices and what touched them. */
+@Command(name = "devices", mixinStandardHelpOptions = true, description = "Register and list devices; show a device's history.",
+        subcommands = {DevicesCommand.Register.class, DevicesCommand.ListDevices.class, DeviceHistoryCommand.class})
 public class DevicesCommand {
 
     /** The API's per-request ceiling. */

@@ -46,6 +46,9 @@ final class FakeApi implements AutoCloseable {
     volatile UpdateCurtailmentEventResponse updateResponse = UpdateCurtailmentEventResponse.getDefaultInstance();
     volatile AdminTerminateEventResponse terminateResponse = AdminTerminateEventResponse.getDefaultInstance();
     volatile List<WatchCurtailmentEventResponse> watchMessages = List.of();
+    /** ListCommandHistory answers these pages in turn (the last one again once they run out). */
+    volatile List<fleet.curtailment.v1.ListCommandHistoryResponse> historyPages =
+            List.of(fleet.curtailment.v1.ListCommandHistoryResponse.getDefaultInstance());
 
     private final Server server;
 
@@ -61,6 +64,7 @@ final class FakeApi implements AutoCloseable {
         server = ServerBuilder.forPort(0)
                 .addService(ServerInterceptors.intercept(new Curtailment(), recordAuth))
                 .addService(ServerInterceptors.intercept(new Inventory(), recordAuth))
+                .addService(ServerInterceptors.intercept(new Activity(), recordAuth))
                 .build().start();
     }
 
@@ -133,6 +137,16 @@ final class FakeApi implements AutoCloseable {
             request.getDevicesList().forEach(d -> r.addDevices(RegisteredDevice.newBuilder()
                     .setIdentifier(d.getIdentifier()).setDeviceId(UUID.randomUUID().toString()).setCreated(true)));
             answer(request, r.build(), observer);
+        }
+    }
+
+    private final class Activity extends fleet.curtailment.v1.ActivityServiceGrpc.ActivityServiceImplBase {
+        @Override
+        public void listCommandHistory(fleet.curtailment.v1.ListCommandHistoryRequest request,
+                StreamObserver<fleet.curtailment.v1.ListCommandHistoryResponse> observer) {
+            List<fleet.curtailment.v1.ListCommandHistoryResponse> pages = historyPages;
+            int served = requests(fleet.curtailment.v1.ListCommandHistoryRequest.class).size();
+            answer(request, pages.get(Math.min(served, pages.size() - 1)), observer);
         }
     }
 }

@@ -245,4 +245,73 @@ class FleetCtlCommandTest {
         assertThat(sent.get(1).getDevices(0).getIdentifier()).isEqualTo("sim-10001");
         assertThat(r.out()).contains("registered 10001 devices: 10001 created, 0 updated");
     }
+
+    private static fleet.curtailment.v1.CommandHistoryEntry.Builder sleep(int attempt, String outcome, Integer code) {
+        var e = fleet.curtailment.v1.CommandHistoryEntry.newBuilder()
+                .setSource(fleet.curtailment.v1.CommandSource.COMMAND_SOURCE_CURTAILMENT)
+                .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_267_520L))
+                .setSentAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_267_520L))
+                .setDeviceIdentifier("sim-00007").setAction("CURTAIL").setAttempt(attempt).setOutcome(outcome)
+                .setActorType(fleet.curtailment.v1.ActorType.ACTOR_TYPE_CURTAILMENT).setActorId(EVENT).setEventId(EVENT)
+                .setEventReason("ERCOT 4CP peak").setEventCreatorType(fleet.curtailment.v1.ActorType.ACTOR_TYPE_API_KEY)
+                .setEventCreatorId("k1a2b3c4d5e6");
+        if (code != null) {
+            e.setReplyCode(code);
+        }
+        return e;
+    }
+
+    @Test
+    void devicesHistoryFollowsEveryPageAndPrintsWhoWhyAndTheFirmwaresReply() {
+        var reboot = fleet.curtailment.v1.CommandHistoryEntry.newBuilder()
+                .setSource(fleet.curtailment.v1.CommandSource.COMMAND_SOURCE_OPERATOR)
+                .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_270_000L))
+                .setDeviceIdentifier("sim-00007").setAction("REBOOT").setAttempt(1).setOutcome("SUCCEEDED")
+                .setActorType(fleet.curtailment.v1.ActorType.ACTOR_TYPE_USER).setActorId("7c9e6679").setReason("fan noise");
+        api.historyPages = List.of(
+                fleet.curtailment.v1.ListCommandHistoryResponse.newBuilder().addEntries(reboot)
+                        .addEntries(sleep(2, "ACCEPTED", 335).setAction("RESTORE")).setNextPageToken("p2").build(),
+                fleet.curtailment.v1.ListCommandHistoryResponse.newBuilder().addEntries(sleep(2, "ACCEPTED", 335))
+                        .addEntries(sleep(1, "TIMEOUT", null)).build());
+
+        Run r = run("devices", "history", "sim-00007", "--event", EVENT, "--since", "2026-12-03T03:00:00Z",
+                "--until", "2026-12-03T04:00:00Z", "--page-size", "2", "--all");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        var sent = api.requests(fleet.curtailment.v1.ListCommandHistoryRequest.class);
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).getDeviceIdentifier()).isEqualTo("sim-00007");
+        assertThat(sent.get(0).getEventId()).isEqualTo(EVENT);
+        assertThat(sent.get(0).getPageSize()).isEqualTo(2);
+        assertThat(sent.get(0).getFrom().getSeconds()).isEqualTo(java.time.Instant.parse("2026-12-03T03:00:00Z").getEpochSecond());
+        assertThat(sent.get(0).getTo().getSeconds()).isEqualTo(java.time.Instant.parse("2026-12-03T04:00:00Z").getEpochSecond());
+        assertThat(sent.get(0).getPageToken()).isEmpty();
+        assertThat(sent.get(1).getPageToken()).isEqualTo("p2");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).startsWith("TIME").contains("ACTION", "OUTCOME", "ATTEMPT", "BY", "EVENT", "REASON");
+        assertThat(lines.get(1)).contains("REBOOT", "SUCCEEDED", "user 7c9e6679", "fan noise");
+        assertThat(lines.get(2)).contains("RESTORE", "ACCEPTED (335)", "api_key k1a2b3c4d5e6", EVENT, "ERCOT 4CP peak");
+        assertThat(lines.get(3)).contains("CURTAIL", "ACCEPTED (335)", "  2  ");
+        assertThat(lines.get(4)).contains("CURTAIL", "TIMEOUT", "api_key k1a2b3c4d5e6").doesNotContain("(");
+    }
+
+    @Test
+    void devicesHistoryTakesAnAgeForSinceAndNeedsADeviceOrAnEvent() throws Exception {
+        long before = java.time.Instant.now().minus(java.time.Duration.ofHours(24)).getEpochSecond();
+        Run r = run("devices", "history", "sim-00007", "--since", "24h", "-o", "json");
+        long after = java.time.Instant.now().minus(java.time.Duration.ofHours(24)).getEpochSecond();
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        var sent = api.requests(fleet.curtailment.v1.ListCommandHistoryRequest.class);
+        assertThat(sent.get(0).getFrom().getSeconds()).isBetween(before, after);
+        assertThat(sent.get(0).hasTo()).isFalse();
+        var parsed = fleet.curtailment.v1.ListCommandHistoryResponse.newBuilder();
+        JsonFormat.parser().merge(r.out(), parsed);
+        assertThat(parsed.getEntriesCount()).isZero();
+
+        Run neither = run("devices", "history");
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).contains("IDENTIFIER");
+        assertThat(api.requests(fleet.curtailment.v1.ListCommandHistoryRequest.class)).hasSize(1);
+    }
 }
