@@ -76,6 +76,7 @@ public class Authenticator {
                 throw ApiErrors.permissionDenied("this call requires the " + role + " role; the caller is "
                         + caller.role());
             }
+            CallContext.bind(caller);
             return caller;
         });
     }
