@@ -194,8 +194,14 @@ public class CurtailCommand {
             try (ClientOptions c = client) {
                 ListCurtailmentEventsResponse response;
                 if (active) {
-                    response = ListCurtailmentEventsResponse.newBuilder().addAllEvents(c.curtailment()
-                            .listActiveCurtailments(ListActiveCurtailmentsRequest.getDefaultInstance()).getEventsList()).build();
+                    ListActiveCurtailmentsRequest.Builder request = ListActiveCurtailmentsRequest.newBuilder()
+                            .setPageSize(pageSize);
+                    if (pageToken != null) {
+                        request.setPageToken(pageToken);
+                    }
+                    var active = c.curtailment().listActiveCurtailments(request.build());
+                    response = ListCurtailmentEventsResponse.newBuilder().addAllEvents(active.getEventsList())
+                            .setNextPageToken(active.getNextPageToken()).build();
                 } else {
                     ListCurtailmentEventsRequest.Builder request = ListCurtailmentEventsRequest.newBuilder().setPageSize(pageSize);
                     if (states != null) {
