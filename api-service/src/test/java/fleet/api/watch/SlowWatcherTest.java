@@ -108,7 +108,8 @@ class SlowWatcherTest {
                 fleet.update("UPDATE curtailment_target SET state = CASE state WHEN 1 THEN 8 ELSE 1 END"
                         + " WHERE event_id = ?::uuid AND rank = 1", event);
                 fleet.rows("SELECT pg_notify('curtailment_progress', ?)", event);
-                await().atMost(Duration.ofSeconds(10)).until(() -> hub.reads(org, id) > reads);
+                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                        .until(() -> hub.reads(org, id) > reads);
                 updates++;
             }
 

@@ -180,7 +180,7 @@ public class CurtailCommand {
         @Option(names = "--state", split = ",", paramLabel = "STATE", description = "Only these states, e.g. ACTIVE,RESTORING.")
         List<String> states;
 
-        @Option(names = "--active", description = "Every live event (PENDING, ACTIVE, RESTORING) with its rollup.")
+        @Option(names = "--active", description = "Live events only (PENDING, ACTIVE, RESTORING) with their rollups; pages like the others.")
         boolean active;
 
         @Option(names = "--page-size", defaultValue = "50", description = "Events per page (1..200, default ${DEFAULT-VALUE}).")

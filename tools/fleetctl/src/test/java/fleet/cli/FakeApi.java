@@ -43,6 +43,8 @@ final class FakeApi implements AutoCloseable {
     volatile GetCurtailmentEventResponse getResponse = GetCurtailmentEventResponse.getDefaultInstance();
     volatile AdminTerminateEventResponse terminateResponse = AdminTerminateEventResponse.getDefaultInstance();
     volatile List<WatchCurtailmentEventResponse> watchMessages = List.of();
+    volatile fleet.curtailment.v1.ListActiveCurtailmentsResponse activeResponse =
+            fleet.curtailment.v1.ListActiveCurtailmentsResponse.getDefaultInstance();
 
     private final Server server;
 
@@ -106,6 +108,12 @@ final class FakeApi implements AutoCloseable {
         public void adminTerminateEvent(AdminTerminateEventRequest request,
                 StreamObserver<AdminTerminateEventResponse> observer) {
             answer(request, terminateResponse, observer);
+        }
+
+        @Override
+        public void listActiveCurtailments(fleet.curtailment.v1.ListActiveCurtailmentsRequest request,
+                StreamObserver<fleet.curtailment.v1.ListActiveCurtailmentsResponse> observer) {
+            answer(request, activeResponse, observer);
         }
 
         @Override
