@@ -204,7 +204,9 @@ class DeploymentManifestsTest {
             assertThat(env).containsKeys("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "HTTP_PORT", "LOG_JSON");
         }
         Map<String, String> api = m.environment(container(m.get("Deployment", "api-service"), "api-service"));
-        assertThat(api).containsKey("FLEET_JWT_ISSUER").containsEntry("FLEET_JWT_PUBLIC_KEY", "<secret>");
+        assertThat(api).containsKey("FLEET_JWT_ISSUER").containsEntry("FLEET_JWT_PUBLIC_KEY", "<secret>")
+                .as("every replica signs page tokens with the same key, from a Secret")
+                .containsEntry("FLEET_PAGE_TOKEN_KEY", "<secret>");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -233,7 +235,8 @@ class DeploymentManifestsTest {
             assertThat(selects(svc.path("spec").path("selector"), podLabels(postgres)))
                     .as("DB_HOST %s of %s is the PostgreSQL StatefulSet's Service", host, service).isTrue();
         }
-        assertThat(m.ofKind("Secret")).extracting(Manifests::name).anyMatch(n -> n.startsWith("fleet-db"));
+        assertThat(m.ofKind("Secret")).extracting(Manifests::name).anyMatch(n -> n.startsWith("fleet-db"))
+                .anyMatch(n -> n.startsWith("fleet-paging"));
     }
 
     @Test

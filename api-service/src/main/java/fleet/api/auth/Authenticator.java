@@ -82,6 +82,7 @@ public class Authenticator {
                 throw ApiErrors.permissionDenied("this call requires the " + role + " role; the caller is "
                         + caller.role());
             }
+            CallContext.bind(caller);
             return caller;
         });
     }

@@ -1,5 +1,6 @@
 package fleet.api.grpc;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
@@ -45,6 +46,13 @@ import java.util.regex.Pattern;
 public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServiceImplBase {
 
     public static final int MAX_TYPES = 32;
+    /**
+     * A page ends before its serialized size would pass this (1 MiB), whatever page_size asked: metadata can be
+     * large, and a client's default inbound limit is 4 MiB.
+     */
+    public static final int MAX_RESPONSE_BYTES = 1 << 20;
+    /** Room kept for next_page_token. */
+    private static final int TOKEN_ALLOWANCE = 512;
     /** The vocabulary of {@code activity_log.type} (a CHECK in V1). */
     private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_]{2,63}$");
 
@@ -99,13 +107,21 @@ public class ActivityGrpcService extends MutinyActivityServiceGrpc.ActivityServi
                         ListActivityResponse.Builder out = ListActivityResponse.newBuilder();
                         Row last = null;
                         int n = 0;
+                        long bytes = TOKEN_ALLOWANCE;
                         for (Row r : rows) {
-                            if (n++ == pageSize) {
+                            ActivityEntry entry = n < pageSize ? entry(r) : null;
+                            long size = entry == null ? 0
+                                    : CodedOutputStream.computeMessageSize(ListActivityResponse.ENTRIES_FIELD_NUMBER, entry);
+                            // the page ends at page_size rows, or before the entry that would pass the byte budget
+                            // (never before the first: one entry always fits a gRPC message)
+                            if (entry == null || (n > 0 && bytes + size > MAX_RESPONSE_BYTES)) {
                                 out.setNextPageToken(PageTokens.encode(filters, Cursor.KEY, Cursor.of(last)));
                                 break;
                             }
-                            out.addEntries(entry(r));
+                            out.addEntries(entry);
+                            bytes += size;
                             last = r;
+                            n++;
                         }
                         return out.build();
                     });

@@ -12,6 +12,7 @@ import fleet.api.auth.Authenticator;
 import fleet.api.auth.Caller;
 import fleet.api.error.ApiErrors;
 import fleet.api.error.Violations;
+import fleet.api.watch.StreamTransport;
 import fleet.api.watch.WatchHub;
 import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
@@ -57,6 +58,10 @@ import java.util.UUID;
 /** CurtailmentService (SPEC §3): validate → use case (one transaction) → map; errors in the richer error model. */
 @GrpcService
 public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.CurtailmentServiceImplBase {
+
+    /** PENDING, ACTIVE, RESTORING, as wire numbers (the filter of ListActiveCurtailments). */
+    private static final List<Integer> LIVE_STATES = fleet.domain.state.EventState.LIVE.stream()
+            .map(fleet.domain.state.EventState::wire).sorted().toList();
 
     @Inject
     Authenticator auth;
@@ -153,31 +158,40 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
             int pageSize = PageTokens.pageSize(v.int32("page_size", request.getPageSize()));
             v.throwIfAny();
             List<Integer> filter = states.stream().distinct().sorted().toList();
-            String filters = "events|" + filter;
-            EventCursor after = PageTokens.decode("page_token", request.getPageToken(), filters, EventCursor.KEY);
-            return EventQueries.list(pool, caller.orgId(), filter, pageSize + 1, after).map(views -> {
-                ListCurtailmentEventsResponse.Builder out = ListCurtailmentEventsResponse.newBuilder();
-                for (int i = 0; i < views.size() && i < pageSize; i++) {
-                    out.addEvents(EventMapping.event(views.get(i), false));
-                }
-                if (views.size() > pageSize) {
-                    out.setNextPageToken(PageTokens.encode(filters, EventCursor.KEY,
-                            EventCursor.of(views.get(pageSize - 1).row())));
-                }
-                return out.build();
-            });
+            return eventPage(caller.orgId(), filter, "events|" + filter, request.getPageToken(), pageSize)
+                    .map(page -> ListCurtailmentEventsResponse.newBuilder().addAllEvents(page.events())
+                            .setNextPageToken(page.nextPageToken()).build());
         });
     }
 
+    /** Pages like ListCurtailmentEvents over the live states; a client that does not page gets the first page. */
     @Override
     public Uni<ListActiveCurtailmentsResponse> listActiveCurtailments(ListActiveCurtailmentsRequest request) {
-        return auth.require(Role.VIEWER).chain(caller -> EventQueries.list(pool, caller.orgId(), List.of(1, 2, 3),
-                        10_000, null)
-                .map(views -> {
-                    ListActiveCurtailmentsResponse.Builder out = ListActiveCurtailmentsResponse.newBuilder();
-                    views.forEach(view -> out.addEvents(EventMapping.event(view, false)));
-                    return out.build();
-                }));
+        return auth.require(Role.VIEWER).chain(caller -> {
+            Violations v = new Violations();
+            int pageSize = PageTokens.pageSize(v.int32("page_size", request.getPageSize()));
+            v.throwIfAny();
+            return eventPage(caller.orgId(), LIVE_STATES, "active_events", request.getPageToken(), pageSize)
+                    .map(page -> ListActiveCurtailmentsResponse.newBuilder().addAllEvents(page.events())
+                            .setNextPageToken(page.nextPageToken()).build());
+        });
+    }
+
+    private record EventPage(List<CurtailmentEvent> events, String nextPageToken) {
+    }
+
+    private Uni<EventPage> eventPage(UUID org, List<Integer> states, String filters, String token, int pageSize) {
+        EventCursor after = PageTokens.decode("page_token", token, filters, EventCursor.KEY);
+        return EventQueries.list(pool, org, states, pageSize + 1, after).map(views -> {
+            List<CurtailmentEvent> events = new ArrayList<>(Math.min(views.size(), pageSize));
+            for (int i = 0; i < views.size() && i < pageSize; i++) {
+                events.add(EventMapping.event(views.get(i), false));
+            }
+            String next = views.size() > pageSize
+                    ? PageTokens.encode(filters, EventCursor.KEY, EventCursor.of(views.get(pageSize - 1).row()))
+                    : "";
+            return new EventPage(events, next);
+        });
     }
 
     @Override
@@ -205,11 +219,12 @@ public class CurtailmentGrpcService extends MutinyCurtailmentServiceGrpc.Curtail
 
     @Override
     public Multi<WatchCurtailmentEventResponse> watchCurtailmentEvent(WatchCurtailmentEventRequest request) {
+        StreamTransport transport = StreamTransport.current(); // from the call's context: read before going async
         return auth.require(Role.VIEWER).onItem().transformToMulti(caller -> {
             Violations v = new Violations();
             UUID eventId = v.uuid("event_id", request.getEventId(), true);
             v.throwIfAny();
-            return watchHub.watch(caller.orgId(), eventId);
+            return watchHub.watch(caller.orgId(), eventId, transport);
         });
     }
 

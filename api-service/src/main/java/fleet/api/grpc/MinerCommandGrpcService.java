@@ -5,10 +5,12 @@ import fleet.api.app.commands.AcceptCommand;
 import fleet.api.app.commands.CommandBatchView;
 import fleet.api.app.commands.CommandKind;
 import fleet.api.app.commands.CommandQueries;
+import fleet.api.app.commands.CommandQueries.BatchCursor;
 import fleet.api.app.commands.CommandRequest;
 import fleet.api.app.commands.CommandView;
 import fleet.api.auth.Authenticator;
 import fleet.api.error.Violations;
+import fleet.api.paging.PageTokens;
 import fleet.auth.Role;
 import fleet.curtailment.v1.CheckCommandCapabilitiesRequest;
 import fleet.curtailment.v1.CheckCommandCapabilitiesResponse;
@@ -108,8 +110,18 @@ public class MinerCommandGrpcService extends MutinyMinerCommandServiceGrpc.Miner
         return auth.require(Role.VIEWER).chain(caller -> {
             Violations v = new Violations();
             UUID batchId = v.uuid("batch_id", request.getBatchId(), true);
+            int pageSize = PageTokens.pageSize(v.int32("page_size", request.getPageSize()), CommandQueries.DEFAULT_PAGE,
+                    CommandQueries.MAX_PAGE);
             v.throwIfAny();
-            return CommandQueries.batch(pool, caller.orgId(), batchId).map(MinerCommandGrpcService::batch);
+            String filters = "command_batch|" + batchId;
+            BatchCursor after = PageTokens.decode("page_token", request.getPageToken(), filters, BatchCursor.KEY);
+            return CommandQueries.batch(pool, caller.orgId(), batchId, pageSize, after).map(page -> {
+                CommandBatch.Builder out = batch(page.batch()).toBuilder().setTotalCommands((int) page.total());
+                if (page.next() != null) {
+                    out.setNextPageToken(PageTokens.encode(filters, BatchCursor.KEY, page.next()));
+                }
+                return out.build();
+            });
         });
     }
 
@@ -135,7 +147,7 @@ public class MinerCommandGrpcService extends MutinyMinerCommandServiceGrpc.Miner
             out.setCreatedAt(ProtoTime.of(view.createdAt()));
         }
         view.commands().forEach(c -> out.addCommands(command(c)));
-        return out.build();
+        return out.setTotalCommands(view.commands().size()).build();
     }
 
     private static OperatorCommand command(CommandView c) {

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,19 +43,110 @@ final class Topic {
     private record Fingerprint(int state, EventQueries.Rollup rollup) {
     }
 
-    /** One stream. {@code sequence} is only touched while emitting, which is serialised per topic. */
+    /** What the hub counts about slow streams (per replica). */
+    interface FlowStats {
+        void queued(int depth);
+
+        void dropped();
+    }
+
+    /**
+     * One stream, with a bounded queue in front of its transport: a message goes to the transport only while the
+     * transport takes it ({@link StreamTransport#isReady()}), else it waits here, and the transport's onReady drains
+     * the queue. A stream whose queue would pass {@code capacity} is a consumer that does not keep up: its queue is
+     * dropped and the stream ends RESOURCE_EXHAUSTED, so the server never holds more than {@code capacity} messages
+     * per stream beyond what the transport's flow control allows. Messages are handed over under the watcher's lock,
+     * so they keep their order whichever thread (a read, an onReady) drains.
+     */
     static final class Watcher {
+        static final String TOO_SLOW = "consumer too slow; re-subscribe to WatchCurtailmentEvent";
+
         final MultiEmitter<? super WatchCurtailmentEventResponse> emitter;
+        private final StreamTransport transport;
+        private final int capacity;
+        private final FlowStats stats;
+        private final ArrayDeque<WatchCurtailmentEventResponse> queue = new ArrayDeque<>();
+        private boolean completeWhenDrained;
+        private boolean ended;
         volatile Topic topic;
         private long sequence;
 
-        Watcher(MultiEmitter<? super WatchCurtailmentEventResponse> emitter) {
+        Watcher(MultiEmitter<? super WatchCurtailmentEventResponse> emitter, StreamTransport transport, int capacity,
+                FlowStats stats) {
             this.emitter = emitter;
+            this.transport = transport;
+            this.capacity = capacity;
+            this.stats = stats;
+            transport.onReady(this::drain);
         }
 
+        /** Sends are serialised per topic; {@code sequence} is only touched here. */
         void send(CurtailmentEvent event, boolean snapshot) {
-            emitter.emit(WatchCurtailmentEventResponse.newBuilder().setEvent(event).setSnapshot(snapshot)
-                    .setSequence(++sequence).build());
+            WatchCurtailmentEventResponse m = WatchCurtailmentEventResponse.newBuilder().setEvent(event)
+                    .setSnapshot(snapshot).setSequence(++sequence).build();
+            boolean tooSlow = false;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                handOver();
+                if (queue.size() >= capacity) {
+                    ended = true;
+                    tooSlow = true;
+                    queue.clear();
+                } else {
+                    queue.add(m);
+                    stats.queued(queue.size());
+                }
+            }
+            if (tooSlow) {
+                stats.dropped();
+                emitter.fail(Status.RESOURCE_EXHAUSTED.withDescription(TOO_SLOW).asRuntimeException());
+                return;
+            }
+            drain();
+        }
+
+        /** Completes the stream once every queued message went to the transport. */
+        void complete() {
+            synchronized (this) {
+                completeWhenDrained = true;
+            }
+            drain();
+        }
+
+        /** Hands queued messages over while the transport takes them; completes if asked to and drained. */
+        void drain() {
+            synchronized (this) {
+                handOver();
+                if (!ended && queue.isEmpty() && completeWhenDrained) {
+                    ended = true;
+                    emitter.complete();
+                }
+            }
+        }
+
+        /** Under the lock: queued messages to the transport, in order, while it takes them. */
+        private void handOver() {
+            while (!ended && !queue.isEmpty() && transport.isReady()) {
+                emitter.emit(queue.poll());
+            }
+        }
+
+        /** Ends the stream now with {@code error}; what is still queued is dropped. */
+        void fail(Throwable error) {
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                queue.clear();
+            }
+            emitter.fail(error);
+        }
+
+        synchronized int queued() {
+            return queue.size();
         }
     }
 
@@ -136,7 +228,7 @@ final class Topic {
             live.clear();
             waiting.clear();
         }
-        all.forEach(w -> w.emitter.fail(error));
+        all.forEach(w -> w.fail(error));
         onClose.accept(this);
     }
 
@@ -182,8 +274,8 @@ final class Topic {
             emit(snapshots, w -> w.send(event, true));
         }
         if (terminal) {
-            emit(updates, w -> w.emitter.complete());
-            emit(snapshots, w -> w.emitter.complete());
+            emit(updates, Watcher::complete);
+            emit(snapshots, Watcher::complete);
             onClose.accept(this);
         } else if (next != null) {
             read(next);
@@ -214,7 +306,7 @@ final class Topic {
             }
         }
         if (gone) {
-            emit(failed, w -> w.emitter.fail(failure));
+            emit(failed, w -> w.fail(failure));
             onClose.accept(this);
             return;
         }
@@ -222,7 +314,7 @@ final class Topic {
                 key.eventId());
         StatusRuntimeException unavailable = Status.UNAVAILABLE
                 .withDescription("could not read the curtailment event; retry the watch").asRuntimeException();
-        emit(failed, w -> w.emitter.fail(unavailable));
+        emit(failed, w -> w.fail(unavailable));
         if (next != null) {
             read(next);
         }

@@ -4,6 +4,8 @@ import fleet.api.app.EventQueries;
 import fleet.api.app.StartCurtailment;
 import fleet.curtailment.v1.WatchCurtailmentEventResponse;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -68,21 +71,50 @@ public class WatchHub {
     @ConfigProperty(name = "fleet.watch.reconnect-max-backoff", defaultValue = "30s")
     Duration maxBackoff;
 
+    /** Messages one stream may have waiting for its transport before it is ended as too slow (D39). */
+    @ConfigProperty(name = "fleet.watch.stream-buffer", defaultValue = "64")
+    int streamBuffer;
+
+    @Inject
+    MeterRegistry meters;
+
     private final ConcurrentMap<Topic.Key, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong notifications = new AtomicLong();
+    private final AtomicLong slowDropped = new AtomicLong();
+    private final AtomicInteger queuedPeak = new AtomicInteger();
+    private Counter slowDroppedCounter;
+    private final Topic.FlowStats flowStats = new Topic.FlowStats() {
+        @Override
+        public void queued(int depth) {
+            queuedPeak.accumulateAndGet(depth, Math::max);
+        }
+
+        @Override
+        public void dropped() {
+            slowDropped.incrementAndGet();
+            slowDroppedCounter.increment();
+        }
+    };
     private volatile PgSubscriber subscriber;
     /** The session whose LISTENs succeeded; the subscriber's current session is listening when it is this one. */
     private volatile PgConnection listeningOn;
     private volatile boolean stopped;
     private long safetyTimer = -1;
 
-    /** What the hub holds, for tests and diagnostics. */
+    /**
+     * What the hub holds, for tests and diagnostics. {@code queuedPeak}: the most messages any one stream has had
+     * waiting for its transport since start (never above {@code fleet.watch.stream-buffer}); {@code slowDropped}:
+     * streams ended RESOURCE_EXHAUSTED because their consumer did not keep up.
+     */
     public record Stats(boolean listening, int listenerPid, long connects, long notifications, int watchedEvents,
-            int watchers) {
+            int watchers, int queuedPeak, long slowDropped) {
     }
 
     void onStart(@Observes StartupEvent event) {
+        slowDroppedCounter = Counter.builder("fleet.watch.slow.consumers.dropped")
+                .description("Watch streams ended RESOURCE_EXHAUSTED: the client did not read fast enough")
+                .register(meters);
         subscriber = PgSubscriber.subscriber(vertx, options()).reconnectPolicy(this::reconnectDelayMillis);
         subscriber.channel(PROGRESS_CHANNEL).handler(this::onNotification);
         // one subscribe handler for both channels: the subscriber runs it once per (re)connect, after every LISTEN
@@ -110,9 +142,17 @@ public class WatchHub {
      * scopes the read: another organization's event is NOT_FOUND, exactly like a missing one.
      */
     public Multi<WatchCurtailmentEventResponse> watch(UUID orgId, UUID eventId) {
+        return watch(orgId, eventId, StreamTransport.ALWAYS_READY);
+    }
+
+    /**
+     * The same over a transport with flow control: at most {@code fleet.watch.stream-buffer} messages wait for it;
+     * a stream that would need more ends RESOURCE_EXHAUSTED ("consumer too slow; re-subscribe").
+     */
+    public Multi<WatchCurtailmentEventResponse> watch(UUID orgId, UUID eventId, StreamTransport transport) {
         Topic.Key key = new Topic.Key(orgId, eventId);
         return Multi.createFrom().<WatchCurtailmentEventResponse>emitter(emitter -> {
-            Topic.Watcher watcher = new Topic.Watcher(emitter);
+            Topic.Watcher watcher = new Topic.Watcher(emitter, transport, streamBuffer, flowStats);
             emitter.onTermination(() -> {
                 Topic t = watcher.topic;
                 if (t != null) {
@@ -134,7 +174,12 @@ public class WatchHub {
         boolean listening = c != null && c == listeningOn;
         int watchers = topics.values().stream().mapToInt(Topic::watchers).sum();
         return new Stats(listening, listening ? c.processId() : 0, connects.get(), notifications.get(), topics.size(),
-                watchers);
+                watchers, queuedPeak.get(), slowDropped.get());
+    }
+
+    /** Messages one stream may have waiting for its transport ({@code fleet.watch.stream-buffer}). */
+    public int streamBuffer() {
+        return streamBuffer;
     }
 
     /** The safety re-read: every watched event once, whatever the notifications said. */

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(WatchCurtailmentTest.NotificationsOnly.class)
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
-class WatchCurtailmentTest {
+public class WatchCurtailmentTest {
 
     public static class NotificationsOnly implements QuarkusTestProfile {
         @Override

@@ -182,10 +182,11 @@ class TopologyApiTest {
         var reused = Errors.failure(() -> viewer.listBuildings(ListBuildingsRequest.newBuilder().setPageToken(first)
                 .build()));
         assertThat(Errors.fields(reused)).containsExactly("page_token");
-        // a well-formed token whose key is not an id is a bad token, not an internal error
+        // a token whose key was edited (not an id, and no longer matching its MAC) is a bad token, not an internal error
+        String payload = first.substring(0, first.indexOf('.'));
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new String(Base64.getUrlDecoder()
-                .decode(first), StandardCharsets.UTF_8).replaceAll("\"k\":\"[^\"]+\"", "\"k\":\"x\"")
-                .getBytes(StandardCharsets.UTF_8));
+                .decode(payload), StandardCharsets.UTF_8).replaceAll("\"k\":\"[^\"]+\"", "\"k\":\"x\"")
+                .getBytes(StandardCharsets.UTF_8)) + first.substring(first.indexOf('.'));
         var bad = Errors.failure(() -> viewer.listBuildings(ListBuildingsRequest.newBuilder().setSiteId(siteIds.get(0))
                 .setPageToken(forged).build()));
         assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

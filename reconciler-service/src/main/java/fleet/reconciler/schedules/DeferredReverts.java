@@ -138,15 +138,20 @@ final class DeferredReverts {
                 Row first = group.get(0);
                 JsonArray devices = new JsonArray();
                 JsonArray events = new JsonArray();
+                // the lists are bounded like the other skip records; the count is whole
                 group.forEach(r -> {
-                    devices.add(r.getUUID("device_id").toString());
-                    if (r.getUUID("blocking_event_id") != null && !events.contains(r.getUUID("blocking_event_id").toString())) {
+                    if (devices.size() < QueueCommands.ACTIVITY_MAX_ITEMS) {
+                        devices.add(r.getUUID("device_id").toString());
+                    }
+                    if (r.getUUID("blocking_event_id") != null && events.size() < QueueCommands.ACTIVITY_MAX_ITEMS
+                            && !events.contains(r.getUUID("blocking_event_id").toString())) {
                         events.add(r.getUUID("blocking_event_id").toString());
                     }
                 });
                 JsonObject m = new JsonObject().put("schedule_id", first.getUUID("schedule_id").toString())
                         .put("phase", "revert_execution").put("revert_deferred_until_curtailment_ends", true)
-                        .put("event_ids", events).put("skipped_device_ids", devices).put("skipped_count", group.size());
+                        .put("event_ids", events).put("skipped_device_ids", devices).put("skipped_count", group.size())
+                        .put("skipped_device_ids_truncated", group.size() > devices.size());
                 work = work.chain(() -> QueueCommands.activity(tx, first.getUUID("org_id"),
                         "schedule_skipped_due_to_curtailment", first.getUUID("schedule_id"),
                         events.size() == 1 ? UUID.fromString(events.getString(0)) : null,

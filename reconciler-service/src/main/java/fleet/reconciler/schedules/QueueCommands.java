@@ -8,14 +8,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import fleet.domain.schedule.ScheduleAction;
+import fleet.domain.scope.DeviceScope;
 import fleet.persistence.scope.ScopeSql;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,15 +26,24 @@ import java.util.UUID;
  *   <li>the others get one {@code operator_command} row each (actor {@code scheduler}, actor id = the schedule id), in
  *       identifier order: QUEUED, or UNSUPPORTED (terminal at once, never sent) when the device lacks the capability.</li>
  * </ul>
- * The statement returns counts and the skipped devices with their events, never one row per device.
+ * At most {@link #DEVICE_CAP} devices are addressed. The statement returns counts, and the skipped devices and their
+ * events as lists bounded in SQL ({@link #ACTIVITY_MAX_ITEMS}) beside their totals, never one row per device.
  */
 final class QueueCommands {
 
     /** Bound of the identifier lists kept in activity metadata. */
     static final int ACTIVITY_MAX_ITEMS = 1_000;
 
+    /**
+     * The most devices one window (or revert) addresses: the per-request device cap of operator commands, which the
+     * api-service enforces when a schedule is written. Devices added to a selected site or group later do not raise
+     * it: the first {@code DEVICE_CAP} by identifier are queued, the rest counted and reported.
+     */
+    static final int DEVICE_CAP = DeviceScope.MAX_DEVICE_IDENTIFIERS;
+
     private static final String SQL = """
-            WITH sel AS (%s),
+            WITH matched AS (%s),
+            sel AS (SELECT * FROM matched ORDER BY identifier LIMIT {CAP}),
             ins AS (
                 INSERT INTO operator_command (org_id, batch_id, device_id, command_type, params, state, actor_type,
                                               actor_id, reason, last_error, finished_at)
@@ -59,10 +67,16 @@ final class QueueCommands {
                    (SELECT count(*) FROM ins WHERE state = 'QUEUED') AS queued,
                    (SELECT count(*) FROM ins WHERE state = 'UNSUPPORTED') AS unsupported,
                    (SELECT count(*) FROM pend) AS deferred,
-                   (SELECT coalesce(jsonb_agg(jsonb_build_object('device_id', s.id, 'identifier', s.identifier,
-                                                                 'event_id', s.event_id) ORDER BY s.identifier), '[]'::jsonb)
-                    FROM sel s WHERE s.event_id IS NOT NULL) AS skipped
-            """;
+                   (SELECT count(*) FROM matched) AS matched,
+                   (SELECT count(*) FROM sel WHERE event_id IS NOT NULL) AS skipped_total,
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('device_id', k.id, 'identifier', k.identifier,
+                                                                 'event_id', k.event_id) ORDER BY k.identifier), '[]'::jsonb)
+                    FROM (SELECT id, identifier, event_id FROM sel WHERE event_id IS NOT NULL
+                          ORDER BY identifier LIMIT {LISTED}) k) AS skipped,
+                   (SELECT coalesce(jsonb_agg(e.event_id ORDER BY e.event_id), '[]'::jsonb)
+                    FROM (SELECT DISTINCT event_id FROM sel WHERE event_id IS NOT NULL
+                          ORDER BY event_id LIMIT {LISTED}) e) AS skipped_events
+            """.replace("{CAP}", Integer.toString(DEVICE_CAP)).replace("{LISTED}", Integer.toString(ACTIVITY_MAX_ITEMS));
 
     /** The devices' select: columns {@code id, identifier, capabilities, event_id}; its own parameters start at $12. */
     static final int FIRST_SELECTION_PARAM = 12;
@@ -108,11 +122,37 @@ final class QueueCommands {
     record Skipped(UUID deviceId, String identifier, UUID eventId) {
     }
 
-    record Result(long selected, long queued, long unsupported, long deferred, List<Skipped> skipped) {
+    /**
+     * @param selected     devices addressed (at most {@link #DEVICE_CAP})
+     * @param matched      devices the selection matched (more than {@code selected} when over the cap)
+     * @param skipped      the first {@link #ACTIVITY_MAX_ITEMS} skipped devices by identifier
+     * @param skippedTotal all skipped devices
+     * @param skippedEvents the events holding skipped devices (at most {@link #ACTIVITY_MAX_ITEMS})
+     */
+    record Result(long selected, long matched, long queued, long unsupported, long deferred, List<Skipped> skipped,
+            long skippedTotal, List<UUID> skippedEvents) {
 
         /** Command rows written (QUEUED + UNSUPPORTED). */
         long commands() {
             return queued + unsupported;
+        }
+
+        boolean anySkipped() {
+            return skippedTotal > 0;
+        }
+
+        /** The device when exactly one was skipped, else null. */
+        UUID singleSkippedDevice() {
+            return skippedTotal == 1 ? skipped.get(0).deviceId() : null;
+        }
+
+        /** The one event all skipped devices belong to, or null. */
+        UUID singleSkippedEvent() {
+            return skippedEvents.size() == 1 ? skippedEvents.get(0) : null;
+        }
+
+        boolean overCap() {
+            return matched > selected;
         }
     }
 
@@ -144,8 +184,13 @@ final class QueueCommands {
                 skipped.add(new Skipped(UUID.fromString(o.getString("device_id")), o.getString("identifier"),
                         UUID.fromString(o.getString("event_id"))));
             }
-            return new Result(r.getLong("selected"), r.getLong("queued"), r.getLong("unsupported"), r.getLong("deferred"),
-                    skipped);
+            List<UUID> events = new ArrayList<>();
+            JsonArray eventList = toArray(r.getValue("skipped_events"));
+            for (int i = 0; i < eventList.size(); i++) {
+                events.add(UUID.fromString(eventList.getString(i)));
+            }
+            return new Result(r.getLong("selected"), r.getLong("matched"), r.getLong("queued"), r.getLong("unsupported"),
+                    r.getLong("deferred"), skipped, r.getLong("skipped_total"), events);
         });
     }
 
@@ -156,30 +201,30 @@ final class QueueCommands {
         return value == null ? new JsonArray() : new JsonArray(value.toString());
     }
 
-    /** Activity metadata for skipped devices: the events and the identifiers (bounded), grouped by event. */
-    static JsonObject skippedMetadata(List<Skipped> skipped) {
-        Set<UUID> events = new LinkedHashSet<>();
-        skipped.forEach(s -> events.add(s.eventId()));
+    /** Activity metadata for skipped devices: the events and the identifiers (both bounded in SQL), grouped by event. */
+    static JsonObject skippedMetadata(Result r) {
         Map<UUID, JsonArray> byEvent = new LinkedHashMap<>();
         JsonArray identifiers = new JsonArray();
-        for (Skipped s : skipped.subList(0, Math.min(skipped.size(), ACTIVITY_MAX_ITEMS))) {
+        for (Skipped s : r.skipped()) {
             identifiers.add(s.identifier());
             byEvent.computeIfAbsent(s.eventId(), e -> new JsonArray()).add(s.identifier());
         }
         JsonObject grouped = new JsonObject();
         byEvent.forEach((event, ids) -> grouped.put(event.toString(), ids));
         JsonArray eventIds = new JsonArray();
-        events.forEach(e -> eventIds.add(e.toString()));
-        return new JsonObject().put("event_ids", eventIds).put("skipped_count", skipped.size())
+        r.skippedEvents().forEach(e -> eventIds.add(e.toString()));
+        return new JsonObject().put("event_ids", eventIds).put("skipped_count", r.skippedTotal())
                 .put("skipped_identifiers", identifiers).put("skipped_identifiers_by_event", grouped)
-                .put("skipped_identifiers_truncated", skipped.size() > ACTIVITY_MAX_ITEMS);
+                .put("skipped_identifiers_truncated", r.skippedTotal() > r.skipped().size());
     }
 
-    /** The one event all skipped devices belong to, or null. */
-    static UUID singleEvent(List<Skipped> skipped) {
-        Set<UUID> events = new LinkedHashSet<>();
-        skipped.forEach(s -> events.add(s.eventId()));
-        return events.size() == 1 ? events.iterator().next() : null;
+    /**
+     * When the selection matched more devices than the cap: what was left out, for the activity row
+     * {@code schedule_device_cap_reached} (one per window and phase).
+     */
+    static JsonObject capMetadata(Result r) {
+        return new JsonObject().put("device_cap", DEVICE_CAP).put("matched", r.matched())
+                .put("selected", r.selected()).put("not_addressed", r.matched() - r.selected());
     }
 
     static Uni<Void> notifyExecutor(SqlConnection tx, UUID batchId) {

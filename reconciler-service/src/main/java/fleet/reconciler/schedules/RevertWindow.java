@@ -104,12 +104,12 @@ final class RevertWindow {
             work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_revert_queued", origin.scheduleId(),
                     null, null, m)).chain(() -> QueueCommands.notifyExecutor(tx, batchId));
         }
-        if (!r.skipped().isEmpty()) {
+        if (r.anySkipped()) {
             JsonObject m = base.copy().put("queued", r.queued()).put("revert_deferred_until_curtailment_ends", true)
-                    .mergeIn(QueueCommands.skippedMetadata(r.skipped()));
-            UUID device = r.skipped().size() == 1 ? r.skipped().get(0).deviceId() : null;
+                    .mergeIn(QueueCommands.skippedMetadata(r));
+            UUID device = r.singleSkippedDevice();
             work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_skipped_due_to_curtailment",
-                    origin.scheduleId(), QueueCommands.singleEvent(r.skipped()), device, m));
+                    origin.scheduleId(), r.singleSkippedEvent(), device, m));
         }
         return work;
     }

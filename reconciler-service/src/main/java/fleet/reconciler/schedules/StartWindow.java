@@ -131,10 +131,10 @@ final class StartWindow {
     }
 
     private static Uni<Void> finish(SqlConnection tx, long occurrenceId, UUID batchId, QueueCommands.Result r) {
-        String startState = r.commands() > 0 ? "QUEUED" : r.skipped().isEmpty() ? "NO_DEVICES" : "SKIPPED";
+        String startState = r.commands() > 0 ? "QUEUED" : !r.anySkipped() ? "NO_DEVICES" : "SKIPPED";
         String revertState = r.queued() > 0 ? "PENDING" : "NOT_NEEDED";
         return tx.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(occurrenceId, startState,
-                        r.commands() > 0 ? batchId : null, (int) r.queued(), (int) r.unsupported(), r.skipped().size(),
+                        r.commands() > 0 ? batchId : null, (int) r.queued(), (int) r.unsupported(), (int) r.skippedTotal(),
                         revertState)))
                 .invoke(rows -> {
                     if (rows.rowCount() != 1) {
@@ -150,19 +150,24 @@ final class StartWindow {
         Uni<Void> work = Uni.createFrom().voidItem();
         if (r.commands() > 0) {
             JsonObject m = base.copy().put("batch_id", batchId.toString()).put("command", action.type().dbName())
-                    .put("queued", r.queued()).put("unsupported", r.unsupported()).put("skipped", r.skipped().size());
+                    .put("queued", r.queued()).put("unsupported", r.unsupported()).put("skipped", r.skippedTotal());
             if (action.powerTargetW() != null) {
                 m.put("power_target_w", action.powerTargetW());
             }
             work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_action_queued", origin.scheduleId(),
                     null, null, m)).chain(() -> QueueCommands.notifyExecutor(tx, batchId));
         }
-        if (!r.skipped().isEmpty()) {
+        if (r.anySkipped()) {
             JsonObject m = base.copy().put("command", action.type().dbName()).put("queued", r.queued())
-                    .mergeIn(QueueCommands.skippedMetadata(r.skipped()));
-            UUID device = r.skipped().size() == 1 ? r.skipped().get(0).deviceId() : null;
+                    .mergeIn(QueueCommands.skippedMetadata(r));
+            UUID device = r.singleSkippedDevice();
             work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_skipped_due_to_curtailment",
-                    origin.scheduleId(), QueueCommands.singleEvent(r.skipped()), device, m));
+                    origin.scheduleId(), r.singleSkippedEvent(), device, m));
+        }
+        if (r.overCap()) {
+            JsonObject m = base.copy().put("command", action.type().dbName()).mergeIn(QueueCommands.capMetadata(r));
+            work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_device_cap_reached",
+                    origin.scheduleId(), null, null, m));
         }
         if (r.selected() == 0) {
             work = work.chain(() -> QueueCommands.activity(tx, origin.orgId(), "schedule_window_without_devices",

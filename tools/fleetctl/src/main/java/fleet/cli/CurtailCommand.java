@@ -199,7 +199,7 @@ public class CurtailCommand {
         @Option(names = "--state", split = ",", paramLabel = "STATE", description = "Only these states, e.g. ACTIVE,RESTORING.")
         List<String> states;
 
-        @Option(names = "--active", description = "Every live event (PENDING, ACTIVE, RESTORING) with its rollup.")
+        @Option(names = "--active", description = "Live events only (PENDING, ACTIVE, RESTORING) with their rollups; pages like the others.")
         boolean active;
 
         @Option(names = "--page-size", defaultValue = "50", description = "Events per page (1..200, default ${DEFAULT-VALUE}).")
@@ -213,8 +213,14 @@ public class CurtailCommand {
             try (ClientOptions c = client) {
                 ListCurtailmentEventsResponse response;
                 if (active) {
-                    response = ListCurtailmentEventsResponse.newBuilder().addAllEvents(c.curtailment()
-                            .listActiveCurtailments(ListActiveCurtailmentsRequest.getDefaultInstance()).getEventsList()).build();
+                    ListActiveCurtailmentsRequest.Builder request = ListActiveCurtailmentsRequest.newBuilder()
+                            .setPageSize(pageSize);
+                    if (pageToken != null) {
+                        request.setPageToken(pageToken);
+                    }
+                    var active = c.curtailment().listActiveCurtailments(request.build());
+                    response = ListCurtailmentEventsResponse.newBuilder().addAllEvents(active.getEventsList())
+                            .setNextPageToken(active.getNextPageToken()).build();
                 } else {
                     ListCurtailmentEventsRequest.Builder request = ListCurtailmentEventsRequest.newBuilder().setPageSize(pageSize);
                     if (states != null) {

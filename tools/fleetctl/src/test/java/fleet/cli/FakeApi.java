@@ -49,6 +49,8 @@ final class FakeApi implements AutoCloseable {
     /** ListCommandHistory answers these pages in turn (the last one again once they run out). */
     volatile List<fleet.curtailment.v1.ListCommandHistoryResponse> historyPages =
             List.of(fleet.curtailment.v1.ListCommandHistoryResponse.getDefaultInstance());
+    volatile fleet.curtailment.v1.ListActiveCurtailmentsResponse activeResponse =
+            fleet.curtailment.v1.ListActiveCurtailmentsResponse.getDefaultInstance();
 
     private final Server server;
 
@@ -119,6 +121,12 @@ final class FakeApi implements AutoCloseable {
         public void adminTerminateEvent(AdminTerminateEventRequest request,
                 StreamObserver<AdminTerminateEventResponse> observer) {
             answer(request, terminateResponse, observer);
+        }
+
+        @Override
+        public void listActiveCurtailments(fleet.curtailment.v1.ListActiveCurtailmentsRequest request,
+                StreamObserver<fleet.curtailment.v1.ListActiveCurtailmentsResponse> observer) {
+            answer(request, activeResponse, observer);
         }
 
         @Override

@@ -129,6 +129,22 @@ class FleetCtlCommandTest {
     }
 
     @Test
+    void listActivePagesAndPrintsTheNextToken() {
+        api.activeResponse = fleet.curtailment.v1.ListActiveCurtailmentsResponse.newBuilder()
+                .addEvents(event(CurtailmentEventState.CURTAILMENT_EVENT_STATE_ACTIVE, 42,
+                        count(CurtailmentTargetState.CURTAILMENT_TARGET_STATE_CONFIRMED, 2)))
+                .setNextPageToken("next-page").build();
+
+        Run r = run("curtail", "list", "--active", "--page-size", "1", "--page-token", "this-page");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(api.requests(fleet.curtailment.v1.ListActiveCurtailmentsRequest.class)).containsExactly(
+                fleet.curtailment.v1.ListActiveCurtailmentsRequest.newBuilder().setPageSize(1).setPageToken("this-page")
+                        .build());
+        assertThat(r.out()).contains(EVENT, "ACTIVE", "more: --page-token next-page");
+    }
+
+    @Test
     void aRefusalIsOneLineWithCodeReasonAndMetadataAndExitsOne() {
         api.failWith = StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
                 .setCode(Code.FAILED_PRECONDITION_VALUE).setMessage("the event must stay curtailed 540 s more")

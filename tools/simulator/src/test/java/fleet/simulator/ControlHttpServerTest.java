@@ -156,6 +156,19 @@ class ControlHttpServerTest {
     }
 
     @Test
+    void aChunkedBodyWithoutALengthIsCutOffAt413Too() throws Exception {
+        // no Content-Length: the limit is enforced while the body streams in, not from a declared size
+        byte[] tooLarge = new byte[(int) ControlHttpServer.MAX_BODY_BYTES * 3];
+        java.util.Arrays.fill(tooLarge, (byte) ' ');
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/faults"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooLarge)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(get("/health").get("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
     void unknownEndpointsMethodsAndActionsAnswer404() throws Exception {
         HttpResponse<String> noRoute = send("GET", "/nowhere");
         HttpResponse<String> wrongMethod = send("PUT", "/truth");

@@ -3,22 +3,42 @@ package fleet.api.app.commands;
 import fleet.domain.scope.DeviceScope;
 import fleet.api.app.commands.CommandTargets.TargetDevice;
 import fleet.api.error.ApiErrors;
+import fleet.api.paging.PageKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 /** The read side of MinerCommandService: batches and per-device capability checks. Reads only. */
 public final class CommandQueries {
 
-    private static final String BATCH = "SELECT " + CommandView.COLUMNS + """
-            FROM operator_command c JOIN device d ON d.id = c.device_id
-            WHERE c.org_id = $1 AND c.batch_id = $2
-            ORDER BY d.identifier, c.seq
+    /**
+     * One page of a batch: the batch's own facts (every row of a batch shares kind and actor) with one page of its
+     * commands by (device identifier, seq). The batch row is there even when the page is empty.
+     */
+    private static final String BATCH_PAGE = """
+            SELECT b.total, b.created_at AS batch_created_at, b.command_type AS batch_type,
+                   b.actor_type AS batch_actor_type, b.actor_id AS batch_actor_id, p.*
+            FROM (SELECT count(*) AS total, min(created_at) AS created_at, min(command_type) AS command_type,
+                         min(actor_type) AS actor_type, min(actor_id) AS actor_id
+                  FROM operator_command WHERE org_id = $1 AND batch_id = $2) b
+            LEFT JOIN LATERAL (
+                SELECT c.seq, """ + CommandView.COLUMNS + """
+                FROM operator_command c JOIN device d ON d.id = c.device_id
+                WHERE c.org_id = $1 AND c.batch_id = $2
+                  AND ($3::text IS NULL OR (d.identifier, c.seq) > ($3::text, $4::bigint))
+                ORDER BY d.identifier, c.seq
+                LIMIT $5) p ON true
+            ORDER BY p.identifier, p.seq
             """;
+
+    /** The most commands of a batch GetCommandBatch answers at once; the default. */
+    public static final int MAX_PAGE = 1_000;
+    public static final int DEFAULT_PAGE = 500;
 
     private CommandQueries() {
     }
@@ -27,24 +47,48 @@ public final class CommandQueries {
     public record CapabilityView(UUID deviceId, String identifier, boolean supported, String reason) {
     }
 
-    /** The batch of this organization, or NOT_FOUND (another organization's batch is answered the same way). */
-    public static Uni<CommandBatchView> batch(SqlClient db, UUID org, UUID batchId) {
-        return db.preparedQuery(BATCH).execute(Tuple.of(org, batchId)).map(rows -> {
-            if (rows.size() == 0) {
-                throw ApiErrors.notFound("command batch", List.of(batchId.toString()));
-            }
-            List<CommandView> commands = new ArrayList<>(rows.size());
-            Row first = null;
-            for (Row r : rows) {
-                if (first == null) {
-                    first = r;
-                }
-                commands.add(CommandView.of(r));
-            }
-            return new CommandBatchView(batchId, commands.get(0).kind(), first.getString("actor_type"),
-                    first.getString("actor_id"), commands.stream().map(CommandView::createdAt)
-                            .min(java.util.Comparator.naturalOrder()).orElse(null), commands);
-        });
+    /** Where a page of a batch ends: commands are listed by device identifier, seq breaks ties. */
+    public record BatchCursor(String identifier, long seq) {
+
+        public static final PageKey<BatchCursor> KEY = PageKey.pair("d", PageKey.TEXT, BatchCursor::identifier,
+                "s", PageKey.LONG, BatchCursor::seq, BatchCursor::new);
+    }
+
+    /** One page of a batch; {@code next} is null on the last page. */
+    public record BatchPage(CommandBatchView batch, long total, BatchCursor next) {
+    }
+
+    /**
+     * A page of the batch of this organization, or NOT_FOUND (another organization's batch is answered the same
+     * way).
+     */
+    public static Uni<BatchPage> batch(SqlClient db, UUID org, UUID batchId, int pageSize, BatchCursor after) {
+        return db.preparedQuery(BATCH_PAGE).execute(Tuple.from(Arrays.asList(org, batchId,
+                        after == null ? null : after.identifier(), after == null ? null : after.seq(), pageSize + 1)))
+                .map(rows -> {
+                    Row batch = rows.iterator().next();
+                    long total = batch.getLong("total");
+                    if (total == 0) {
+                        throw ApiErrors.notFound("command batch", List.of(batchId.toString()));
+                    }
+                    List<CommandView> commands = new ArrayList<>(Math.min(rows.size(), pageSize));
+                    BatchCursor next = null;
+                    Row last = null;
+                    for (Row r : rows) {
+                        if (r.getUUID("id") == null) {
+                            break; // past the end: the batch row alone
+                        }
+                        if (commands.size() == pageSize) {
+                            next = new BatchCursor(last.getString("identifier"), last.getLong("seq"));
+                            break;
+                        }
+                        commands.add(CommandView.of(r));
+                        last = r;
+                    }
+                    return new BatchPage(new CommandBatchView(batchId, CommandKind.fromDb(batch.getString("batch_type")),
+                            batch.getString("batch_actor_type"), batch.getString("batch_actor_id"),
+                            batch.getOffsetDateTime("batch_created_at"), commands), total, next);
+                });
     }
 
     /**
